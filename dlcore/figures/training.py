@@ -1,0 +1,101 @@
+"""Learning curves, live during training and final afterwards.
+
+>>> import pandas as pd
+>>> history = pd.DataFrame({"loss": [1.0, 0.5], "val_loss": [1.1, 0.7],
+...                         "accuracy": [0.5, 0.8], "val_accuracy": [0.4, 0.7]})
+>>> fig = curves_figure(history, epochs=10)
+>>> [trace.name for trace in fig.data]
+['loss (training)', 'loss (validation)', 'accuracy (training)', 'accuracy (validation)']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from dlcore.figures import theme
+from dlcore.i18n import t
+
+#: Columns that are not metrics in a history or progress event.
+_BOOKKEEPING = {"epoch", "epochs", "run", "run_index", "num_runs"}
+
+
+def events_to_history(events: Sequence[dict[str, Any]]) -> pd.DataFrame:
+    """Progress events (one per epoch) as a history DataFrame."""
+    frame = pd.DataFrame(list(events))
+    if frame.empty:
+        return frame
+    return frame.set_index("epoch") if "run" not in frame else frame
+
+
+def _metric_names(history: pd.DataFrame) -> list[str]:
+    names = [
+        c for c in history.columns if c not in _BOOKKEEPING and not c.startswith("val_")
+    ]
+    return [n for n in names if pd.api.types.is_numeric_dtype(history[n])]
+
+
+def curves_figure(
+    history: pd.DataFrame,
+    *,
+    epochs: int | None = None,
+    lang: str = "en",
+    metrics: Sequence[str] | None = None,
+    height: int = theme.HEIGHT,
+) -> go.Figure:
+    """Loss (left) and the first other metric (right) per epoch.
+
+    Training curves are solid, validation dashed. A ``run`` column (several
+    runs) gives one colour per run. ``epochs`` fixes the x range, so a live
+    chart does not rescale every update.
+    """
+    names = list(metrics) if metrics else _metric_names(history)[:2]
+    fig = make_subplots(rows=1, cols=max(1, len(names)), horizontal_spacing=0.1)
+    runs = list(dict.fromkeys(history["run"])) if "run" in history else [None]
+    for col, name in enumerate(names, start=1):
+        for run_index, run in enumerate(runs):
+            frame = history if run is None else history[history["run"] == run]
+            x = frame.get("epoch", frame.index)
+            for prefix, dash in (("", "solid"), ("val_", "dash")):
+                if prefix + name not in frame:
+                    continue
+                split = t("common.validation" if prefix else "common.train", lang)
+                label = (
+                    f"{_label(name, lang)} ({split})"
+                    if run is None
+                    else f"{run} ({split})"
+                )
+                fig.add_scatter(
+                    x=list(x),
+                    y=list(frame[prefix + name]),
+                    name=label,
+                    mode="lines",
+                    line={
+                        "dash": dash,
+                        "color": theme.color(run_index if run else col - 1),
+                    },
+                    legendgroup=str(run or name),
+                    showlegend=col == 1 or run is None,
+                    row=1,
+                    col=col,
+                )
+        fig.update_yaxes(title_text=_label(name, lang), row=1, col=col)
+        if name == "loss":
+            fig.update_yaxes(type="log", row=1, col=col)
+        fig.update_xaxes(
+            title_text=t("common.epoch", lang),
+            range=[0.5, epochs + 0.5] if epochs else None,
+            row=1,
+            col=col,
+        )
+    return theme.styled(fig, height=height)
+
+
+def _label(metric: str, lang: str) -> str:
+    key = f"common.{metric}"
+    translated = t(key, lang)
+    return metric if translated == key else translated

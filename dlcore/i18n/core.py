@@ -1,0 +1,79 @@
+"""Strings shared by the app shell, the trainer UI and every page."""
+
+STRINGS: dict[str, tuple[str, str]] = {
+    "lang.name": ("English", "中文"),
+    "lang.label": ("Language / 语言", "Language / 语言"),
+    "app.title": ("Deep Learning, Hands-On", "动手玩深度学习"),
+    "app.tagline": (
+        "Real Keras models, trained on the server while you watch.",
+        "真实的 Keras 模型，在服务器上训练，边看边学。",
+    ),
+    # navigation sections and pages
+    "nav.section.start": ("Start", "入门"),
+    "nav.section.basics": ("Building blocks", "基础组件"),
+    "nav.section.nets": ("Networks", "网络"),
+    "nav.home": ("Home", "首页"),
+    "nav.playground": ("MLP playground", "多层感知机游乐场"),
+    "nav.activations": ("Activations", "激活函数"),
+    "nav.losses": ("Losses", "损失函数"),
+    "nav.optimizers": ("Optimizers", "优化器"),
+    "nav.cnn": ("CNN", "卷积神经网络"),
+    # runtime panel
+    "runtime.title": ("Runtime", "运行环境"),
+    "runtime.tensorflow": ("TensorFlow", "TensorFlow"),
+    "runtime.keras": ("Keras", "Keras"),
+    "runtime.device": ("Device", "设备"),
+    "runtime.cached": ("Cached results", "已缓存结果"),
+    "runtime.queue": ("Trainings running / waiting", "正在训练 / 排队"),
+    # common words
+    "common.epoch": ("epoch", "轮次"),
+    "common.step": ("step", "步"),
+    "common.loss": ("loss", "损失"),
+    "common.accuracy": ("accuracy", "准确率"),
+    "common.value": ("value", "值"),
+    "common.train": ("training", "训练集"),
+    "common.validation": ("validation", "验证集"),
+    "common.test": ("test", "测试集"),
+    "common.epoch_of": ("Epoch {epoch} / {epochs}", "第 {epoch} / {epochs} 轮"),
+    "common.show_code": ("Show the Keras code", "查看 Keras 代码"),
+    "common.download_code": ("Download the script", "下载脚本"),
+    "common.seed": ("Random seed", "随机种子"),
+    "common.preset": ("Preset", "预设"),
+    # training progress
+    "train.waiting": (
+        "Waiting for a free trainer ({ahead} ahead of you)…",
+        "等待空闲的训练进程（前面还有 {ahead} 个）…",
+    ),
+    "train.starting": ("Building and compiling the model…", "正在构建并编译模型…"),
+    "train.running": (
+        "Training: epoch {epoch} / {epochs}",
+        "训练中：第 {epoch} / {epochs} 轮",
+    ),
+    "train.finished": (
+        "Trained {epochs} epochs in {seconds:.2f} s",
+        "已训练 {epochs} 轮，用时 {seconds:.2f} 秒",
+    ),
+    "train.cached": (
+        "Shown from the shared cache (trained earlier in {seconds:.2f} s)",
+        "来自共享缓存（此前训练用时 {seconds:.2f} 秒）",
+    ),
+    "train.diverged": (
+        "Diverged at epoch {epoch}: the loss became NaN/∞. The learning rate is "
+        "probably too large for this setup; try a smaller one.",
+        "在第 {epoch} 轮发散：损失变成了 NaN/∞。对这个设置来说学习率可能过大，请调小。",
+    ),
+    "train.cancelled": ("Training was cancelled.", "训练已取消。"),
+    "train.failed": ("Training failed: {error}", "训练失败：{error}"),
+    "train.retrain": ("Retrain", "重新训练"),
+    "train.curves": ("Learning curves", "学习曲线"),
+    # errors
+    "error.bad_param": (
+        "Ignored the URL parameter {name}={value!r}: {reason}",
+        "已忽略 URL 参数 {name}={value!r}：{reason}",
+    ),
+    "error.dataset_offline": (
+        "{name} could not be downloaded (no internet connection?). Use the "
+        "embedded digits dataset instead; it works offline.",
+        "无法下载 {name}（没有网络连接？）。请改用内置的 digits 数据集，它无需联网。",
+    ),
+}

@@ -1,0 +1,522 @@
+"""A fast replacement for ``model.fit``: same math, a fraction of the overhead.
+
+``model.fit`` pays for its generality on every epoch (a data adapter, an epoch
+iterator, callbacks, a Python round trip per step) and traces a fresh graph for
+every new model. For the small models of a lesson that overhead *is* the
+training time. :func:`fit` instead runs several epochs per call of one
+``tf.function`` that loops over the model's own ``train_step`` and
+``test_step``, so the loss, metrics, regularisation losses and dropout /
+batch-norm behaviour are exactly Keras's.
+
+The traced function is kept per *architecture* (layers, compile settings,
+data shapes, batch size), on a private twin of the model. Moving a slider —
+new initial weights, learning rate, seed or data of the same shape — reuses
+it: the student's weights are copied into the twin, trained, and copied back.
+
+Example:
+    >>> import keras, numpy as np
+    >>> from dlcore import train
+    >>> x = np.linspace(-1, 1, 64, dtype="float32")[:, None]
+    >>> y = 3 * x + 1
+    >>> model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
+    >>> model.compile(keras.optimizers.SGD(0.1), "mse")
+    >>> result = train.fit(model, x, y, epochs=60, batch_size=16, seed=0)
+    >>> result.status, len(result.history), float(round(result.history["loss"].iloc[-1], 3))
+    ('finished', 60, 0.0)
+
+Epochs are shuffled with ``np.random.default_rng([seed, epoch]).permutation``,
+so a run never depends on global random state and an exported script can
+reproduce the same batches.
+"""
+
+from __future__ import annotations
+
+import collections
+import dataclasses
+import json
+import math
+import threading
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from dlcore import runtime
+
+tf = runtime.tf()
+import keras  # noqa: E402  (after runtime configured TensorFlow)
+
+ProgressFn = Callable[[dict[str, Any]], None]
+StopFn = Callable[[], bool]
+
+#: Epochs per compiled call are chosen so a call lasts about this long, which
+#: is how often ``on_progress`` hears from a running fit.
+TARGET_CALL_SECONDS = 0.25
+#: Static upper bound on epochs per call (the shape of the per-call order array).
+MAX_EPOCHS_PER_CALL = 32
+#: Compiled runners kept per process (least recently used are dropped).
+MAX_RUNNERS = 16
+
+
+@dataclasses.dataclass
+class FitResult:
+    """What :func:`fit` returns.
+
+    Attributes:
+        history: One row per completed epoch (index ``epoch``, from 1), with
+            Keras' metric names as columns (``loss``, ``accuracy``,
+            ``val_loss``, ``val_accuracy``, …).
+        weights: ``model.get_weights()`` after training.
+        wall_time: Seconds from the call to the return, compilation included.
+        status: ``"finished"``, ``"diverged"`` (the loss became NaN or ±inf)
+            or ``"cancelled"`` (``should_stop`` returned True).
+        diverged_epoch: The 1-based epoch whose loss was not finite, if any.
+        compiled: True when this call had to trace a new graph.
+    """
+
+    history: pd.DataFrame
+    weights: list[np.ndarray]
+    wall_time: float
+    status: str = "finished"
+    diverged_epoch: int | None = None
+    compiled: bool = False
+
+
+@dataclasses.dataclass
+class TaskResult:
+    """The result of a training *task* (what a page trains and the cache keeps).
+
+    ``history`` may hold several runs, told apart by a ``run`` column.
+    ``metrics`` are headline numbers; ``artifacts`` small arrays for figures.
+    """
+
+    history: pd.DataFrame
+    status: str = "finished"
+    diverged_epoch: int | None = None
+    wall_time: float = 0.0
+    metrics: dict[str, float] = dataclasses.field(default_factory=dict)
+    artifacts: dict[str, Any] = dataclasses.field(default_factory=dict)
+    weights: list[np.ndarray] | None = None
+
+    @classmethod
+    def from_fit(
+        cls,
+        fit_result: FitResult,
+        *,
+        metrics: Mapping[str, float] | None = None,
+        artifacts: Mapping[str, Any] | None = None,
+        keep_weights: bool = True,
+    ) -> TaskResult:
+        """Wrap one :class:`FitResult`."""
+        return cls(
+            history=fit_result.history,
+            status=fit_result.status,
+            diverged_epoch=fit_result.diverged_epoch,
+            wall_time=fit_result.wall_time,
+            metrics=dict(metrics or {}),
+            artifacts=dict(artifacts or {}),
+            weights=fit_result.weights if keep_weights else None,
+        )
+
+    @classmethod
+    def combine(
+        cls,
+        runs: Mapping[str, FitResult],
+        *,
+        metrics: Mapping[str, float] | None = None,
+        artifacts: Mapping[str, Any] | None = None,
+    ) -> TaskResult:
+        """Merge several named runs; the status is the first non-finished one."""
+        frames = [r.history.assign(run=name) for name, r in runs.items()]
+        history = pd.concat(frames) if frames else pd.DataFrame()
+        worst = next((r for r in runs.values() if r.status != "finished"), None)
+        return cls(
+            history=history,
+            status=worst.status if worst else "finished",
+            diverged_epoch=worst.diverged_epoch if worst else None,
+            wall_time=sum(r.wall_time for r in runs.values()),
+            metrics=dict(metrics or {}),
+            artifacts=dict(artifacts or {}),
+        )
+
+
+def epoch_order(num_samples: int, seed: int, epoch: int) -> np.ndarray:
+    """The sample order of ``epoch`` (0-based) for a shuffled fit.
+
+    >>> epoch_order(5, seed=0, epoch=0).tolist() == epoch_order(5, 0, 0).tolist()
+    True
+    """
+    return (
+        np.random.default_rng([seed, epoch]).permutation(num_samples).astype(np.int32)
+    )
+
+
+def fit(
+    model: keras.Model,
+    x: np.ndarray,
+    y: np.ndarray,
+    *,
+    epochs: int,
+    batch_size: int,
+    validation_data: tuple[np.ndarray, np.ndarray] | None = None,
+    seed: int = 0,
+    shuffle: bool = True,
+    on_progress: ProgressFn | None = None,
+    should_stop: StopFn | None = None,
+    jit_compile: bool = False,
+) -> FitResult:
+    """Train a compiled Keras ``model`` like ``model.fit``, only faster.
+
+    Args:
+        model: A compiled Keras model with one input. Its weights are updated
+            in place, as ``model.fit`` does.
+        x, y: Training inputs and targets (NumPy arrays).
+        epochs: Number of epochs.
+        batch_size: Samples per gradient step; the last batch of an epoch may
+            be smaller, as in ``model.fit``.
+        validation_data: Optional ``(x_val, y_val)``, evaluated after every
+            epoch (``val_*`` columns).
+        seed: Seeds the per-epoch shuffling (see :func:`epoch_order`).
+        shuffle: Shuffle the training samples every epoch.
+        on_progress: Called with one dict per finished epoch, ``{"epoch": 1…,
+            "epochs": epochs, "loss": …, …}``, in bursts after each compiled
+            call (every ~0.25 s).
+        should_stop: Polled between compiled calls; returning True ends the
+            run with status ``"cancelled"``.
+        jit_compile: Compile the whole loop with XLA (slower to compile,
+            faster per epoch).
+
+    Returns:
+        A :class:`FitResult`.
+    """
+    start = time.perf_counter()
+    if epochs < 1 or batch_size < 1:
+        raise ValueError(
+            f"epochs and batch_size must be ≥ 1, got {epochs}, {batch_size}"
+        )
+    if not model.compiled:
+        raise ValueError("The model must be compiled before dlcore.train.fit(...)")
+    x = np.asarray(x)
+    y = np.asarray(y)
+    if len(x) != len(y) or len(x) == 0:
+        raise ValueError(
+            f"x and y need the same, non-zero length; got {len(x)}, {len(y)}"
+        )
+    if validation_data is not None:
+        validation_data = (
+            np.asarray(validation_data[0]),
+            np.asarray(validation_data[1]),
+        )
+    batch_size = min(int(batch_size), len(x))
+
+    runner, compiled = _get_runner(
+        model, x, y, batch_size, validation_data, jit_compile
+    )
+    with runner.lock:
+        runner.load_from(model)
+        rows, status, diverged_epoch = runner.run(
+            x, y, validation_data, epochs, seed, shuffle, on_progress, should_stop
+        )
+        runner.store_into(model)
+    history = pd.DataFrame(rows, index=pd.RangeIndex(1, len(rows) + 1, name="epoch"))
+    return FitResult(
+        history=history,
+        weights=model.get_weights(),
+        wall_time=time.perf_counter() - start,
+        status=status,
+        diverged_epoch=diverged_epoch,
+        compiled=compiled,
+    )
+
+
+# --- compiled runners ---------------------------------------------------------
+
+_RUNNERS: collections.OrderedDict[str, _Runner] = collections.OrderedDict()
+_RUNNERS_LOCK = threading.Lock()
+
+
+def clear_compiled() -> None:
+    """Forget every compiled runner (frees their graphs and twin models)."""
+    with _RUNNERS_LOCK:
+        _RUNNERS.clear()
+
+
+def _get_runner(
+    model: keras.Model,
+    x: np.ndarray,
+    y: np.ndarray,
+    batch_size: int,
+    validation_data: tuple[np.ndarray, np.ndarray] | None,
+    jit_compile: bool,
+) -> tuple[_Runner, bool]:
+    key = architecture_key(model, x, y, batch_size, validation_data, jit_compile)
+    with _RUNNERS_LOCK:
+        runner = _RUNNERS.get(key) if key else None
+        if runner is not None:
+            _RUNNERS.move_to_end(key)
+            return runner, False
+    runner = _Runner(
+        model, x, y, batch_size, validation_data, jit_compile, twin=bool(key)
+    )
+    if key:
+        with _RUNNERS_LOCK:
+            _RUNNERS[key] = runner
+            while len(_RUNNERS) > MAX_RUNNERS:
+                _RUNNERS.popitem(last=False)
+    return runner, True
+
+
+def architecture_key(
+    model: keras.Model,
+    x: np.ndarray,
+    y: np.ndarray,
+    batch_size: int,
+    validation_data: tuple[np.ndarray, np.ndarray] | None,
+    jit_compile: bool,
+) -> str | None:
+    """A string that is equal for models that can share one compiled graph.
+
+    Layer names, initializers and seeds are left out (weights and random
+    states are copied into the twin before each run); a float learning rate
+    is left out too (it is a variable). Returns ``None`` when the model cannot
+    be described (e.g. a custom, unserialisable loss): such a model is trained
+    directly, without reuse.
+    """
+    try:
+        model_config = _canonical(model.get_config(), _layer_names(model))
+        compile_config = dict(model.get_compile_config())
+        optimizer = dict(compile_config.get("optimizer", {}).get("config", {}))
+        if isinstance(optimizer.get("learning_rate"), (int, float)):
+            optimizer.pop("learning_rate")
+        compile_config["optimizer"] = optimizer
+        compile_config = _canonical(compile_config, {})
+        shapes = [_spec(a) for a in (x, y)]
+        if validation_data is not None:
+            shapes += [_spec(a) for a in validation_data]
+        payload = {
+            "class": type(model).__name__,
+            "model": model_config,
+            "compile": compile_config,
+            "shapes": shapes,
+            "batch_size": batch_size,
+            "jit": jit_compile,
+        }
+        return json.dumps(payload, sort_keys=True, default=repr)
+    except Exception:  # any model we cannot describe is simply not reused
+        return None
+
+
+def _spec(array: np.ndarray) -> list:
+    return [list(array.shape), str(array.dtype)]
+
+
+def _layer_names(model: keras.Model) -> dict[str, str]:
+    names = {model.name: "model"}
+    for i, layer in enumerate(model._flatten_layers(include_self=False)):
+        names.setdefault(layer.name, f"layer_{i}")
+    return names
+
+
+_DROPPED_KEYS = {"seed", "name"}
+
+
+def _canonical(value: Any, names: Mapping[str, str]) -> Any:
+    """Rename layers to positions and drop initializer/seed details, recursively."""
+    if isinstance(value, dict):
+        return {
+            key: _canonical(item, names)
+            for key, item in value.items()
+            if key not in _DROPPED_KEYS and not key.endswith("_initializer")
+        }
+    if isinstance(value, (list, tuple)):
+        return [_canonical(item, names) for item in value]
+    if isinstance(value, str):
+        return names.get(value, value)
+    return value
+
+
+class _Runner:
+    """One compiled training loop for one architecture, on its own twin model."""
+
+    def __init__(
+        self,
+        model: keras.Model,
+        x: np.ndarray,
+        y: np.ndarray,
+        batch_size: int,
+        validation_data: tuple[np.ndarray, np.ndarray] | None,
+        jit_compile: bool,
+        twin: bool,
+    ) -> None:
+        self.lock = threading.Lock()
+        self.is_twin = twin
+        if twin:
+            self.model = keras.models.clone_model(model)
+            self.model.compile_from_config(model.get_compile_config())
+        else:
+            self.model = model
+        self.batch_size = batch_size
+        self.num_samples = len(x)
+        self.num_val = 0 if validation_data is None else len(validation_data[0])
+        for m in (model, self.model):
+            if m.optimizer is not None:
+                m._symbolic_build(data_batch=(x[:batch_size], y[:batch_size]))
+        self.initial_optimizer_state = [
+            v.numpy() for v in self.model.optimizer.variables
+        ]
+        self.metric_names = list(self.model.get_metrics_result().keys())
+        self.per_epoch_seconds: float | None = None
+        self._calls = 0
+        self._loop = tf.function(
+            self._epochs, jit_compile=jit_compile, reduce_retracing=True
+        )
+
+    # -- weights in and out ---------------------------------------------------
+
+    def load_from(self, model: keras.Model) -> None:
+        if not self.is_twin:
+            return
+        for target, source in zip(self.model.variables, model.variables, strict=True):
+            target.assign(source)
+        source_opt, target_opt = model.optimizer, self.model.optimizer
+        if source_opt.built and int(source_opt.iterations.numpy()) > 0:
+            for target, source in zip(
+                target_opt.variables, source_opt.variables, strict=True
+            ):
+                target.assign(source)
+        else:
+            for variable, value in zip(
+                target_opt.variables, self.initial_optimizer_state, strict=True
+            ):
+                variable.assign(value)
+        learning_rate = getattr(source_opt, "_learning_rate", None)
+        if isinstance(learning_rate, keras.Variable):
+            target_opt._learning_rate.assign(learning_rate.value)
+
+    def store_into(self, model: keras.Model) -> None:
+        if not self.is_twin:
+            return
+        for target, source in zip(model.variables, self.model.variables, strict=True):
+            target.assign(source)
+        if not model.optimizer.built:
+            model.optimizer.build(model.trainable_variables)
+        for target, source in zip(
+            model.optimizer.variables, self.model.optimizer.variables, strict=True
+        ):
+            target.assign(source)
+
+    # -- the compiled loop ----------------------------------------------------
+
+    def _epochs(self, x, y, x_val, y_val, orders, num_epochs):
+        """Run ``num_epochs`` (≤ MAX_EPOCHS_PER_CALL) epochs; orders: (K, n)."""
+        model, bs = self.model, self.batch_size
+        full_steps, remainder = divmod(self.num_samples, bs)
+        names = self.metric_names
+        # One row of metrics per epoch: (K, len(names)) after stacking.
+        train_logs = tf.TensorArray(tf.float32, size=MAX_EPOCHS_PER_CALL)
+        val_logs = tf.TensorArray(tf.float32, size=MAX_EPOCHS_PER_CALL)
+        done = tf.constant(0)
+        for epoch in tf.range(num_epochs):
+            for metric in model.metrics:
+                metric.reset_state()
+            order = orders[epoch]
+            logs = model.get_metrics_result()
+            for step in tf.range(full_steps):
+                index = tf.slice(order, [step * bs], [bs])
+                logs = model.train_step((tf.gather(x, index), tf.gather(y, index)))
+            if remainder:
+                index = order[full_steps * bs :]
+                logs = model.train_step((tf.gather(x, index), tf.gather(y, index)))
+            train_logs = train_logs.write(epoch, _row(logs, names))
+            if self.num_val:
+                for metric in model.metrics:
+                    metric.reset_state()
+                val_full, val_rest = divmod(self.num_val, bs)
+                vlogs = model.get_metrics_result()
+                for step in tf.range(val_full):
+                    vlogs = model.test_step(
+                        (
+                            x_val[step * bs : (step + 1) * bs],
+                            y_val[step * bs : (step + 1) * bs],
+                        )
+                    )
+                if val_rest:
+                    vlogs = model.test_step(
+                        (x_val[val_full * bs :], y_val[val_full * bs :])
+                    )
+                val_logs = val_logs.write(epoch, _row(vlogs, names))
+            else:
+                val_logs = val_logs.write(epoch, tf.zeros([len(names)]))
+            done = epoch + 1
+            if not tf.math.is_finite(tf.cast(logs["loss"], tf.float32)):
+                break
+        return done, train_logs.stack(), val_logs.stack()
+
+    def run(
+        self,
+        x: np.ndarray,
+        y: np.ndarray,
+        validation_data: tuple[np.ndarray, np.ndarray] | None,
+        epochs: int,
+        seed: int,
+        shuffle: bool,
+        on_progress: ProgressFn | None,
+        should_stop: StopFn | None,
+    ) -> tuple[list[dict[str, float]], str, int | None]:
+        x_t, y_t = tf.constant(x), tf.constant(y)
+        if validation_data is not None:
+            x_val, y_val = (tf.constant(a) for a in validation_data)
+        else:  # placeholders; never read when num_val == 0
+            x_val, y_val = x_t[:1], y_t[:1]
+        rows: list[dict[str, float]] = []
+        epoch = 0
+        while epoch < epochs:
+            if should_stop is not None and should_stop():
+                return rows, "cancelled", None
+            # The first call runs one epoch (quick feedback, and a timing);
+            # later calls run as many as fit in TARGET_CALL_SECONDS.
+            if self.per_epoch_seconds is None:
+                chunk = 1
+            else:
+                chunk = int(TARGET_CALL_SECONDS / max(self.per_epoch_seconds, 1e-6))
+            chunk = max(1, min(chunk, MAX_EPOCHS_PER_CALL, epochs - epoch))
+            orders = np.zeros((MAX_EPOCHS_PER_CALL, self.num_samples), np.int32)
+            for i in range(chunk):
+                orders[i] = (
+                    epoch_order(self.num_samples, seed, epoch + i)
+                    if shuffle
+                    else np.arange(self.num_samples, dtype=np.int32)
+                )
+            tic = time.perf_counter()
+            done, train_logs, val_logs = self._loop(
+                x_t, y_t, x_val, y_val, tf.constant(orders), tf.constant(chunk)
+            )
+            done = int(done)
+            seconds = (time.perf_counter() - tic) / max(done, 1)
+            # A first call is dominated by tracing: a tenth of it is a safe guess
+            # that keeps the next call short while still batching epochs.
+            self.per_epoch_seconds = seconds if self._calls else seconds / 10
+            self._calls += 1
+            train_np, val_np = train_logs.numpy(), val_logs.numpy()
+            for i in range(done):
+                row = {k: float(v) for k, v in zip(self.metric_names, train_np[i], strict=False)}
+                if self.num_val:
+                    row.update(
+                        {
+                            f"val_{k}": float(v)
+                            for k, v in zip(self.metric_names, val_np[i], strict=False)
+                        }
+                    )
+                rows.append(row)
+                epoch += 1
+                if on_progress is not None:
+                    on_progress({"epoch": epoch, "epochs": epochs, **row})
+                if not math.isfinite(row["loss"]):
+                    return rows, "diverged", epoch
+        return rows, "finished", None
+
+
+def _row(logs: Mapping[str, Any], names: list[str]) -> Any:
+    return tf.stack([tf.cast(logs[k], tf.float32) for k in names])

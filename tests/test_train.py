@@ -1,0 +1,156 @@
+"""dlcore.train.fit against its oracle, keras' own model.fit."""
+
+import threading
+
+import keras
+import numpy as np
+import pytest
+
+from dlcore import datasets, train
+
+
+def _data():
+    ds = datasets.load("xor", num_samples=256, noise=0.1, seed=0)
+    return ds.x_train, ds.y_train, (ds.x_val, ds.y_val)
+
+
+def _model(seed=0, *, dropout=0.0, l2=0.0, batch_norm=False, lr=0.01):
+    init = keras.initializers.GlorotUniform(seed=seed)
+    layers = [
+        keras.Input((2,)),
+        keras.layers.Dense(
+            8, activation="tanh", kernel_initializer=init,
+            kernel_regularizer=keras.regularizers.L2(l2) if l2 else None,
+        ),
+    ]  # fmt: skip
+    if batch_norm:
+        layers.append(keras.layers.BatchNormalization())
+    if dropout:
+        layers.append(keras.layers.Dropout(dropout, seed=seed))
+    layers.append(keras.layers.Dense(1, activation="sigmoid", kernel_initializer=init))
+    model = keras.Sequential(layers)
+    model.compile(
+        keras.optimizers.Adam(lr), "binary_crossentropy", metrics=["accuracy"]
+    )
+    return model
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{}, {"dropout": 0.3, "l2": 1e-3, "batch_norm": True}],
+    ids=["plain", "dropout-l2-batchnorm"],
+)
+def test_history_and_weights_equal_model_fit(options):
+    x, y, val = _data()
+    reference = _model(**options)
+    expected = reference.fit(
+        x, y, epochs=4, batch_size=30, shuffle=False, validation_data=val, verbose=0
+    ).history
+    model = _model(**options)
+    result = train.fit(
+        model, x, y, epochs=4, batch_size=30, shuffle=False, validation_data=val
+    )
+    assert set(result.history.columns) == set(expected)
+    for name, values in expected.items():
+        np.testing.assert_allclose(result.history[name], values, rtol=1e-5, atol=1e-6)
+    for ours, theirs in zip(model.get_weights(), reference.get_weights(), strict=True):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-6)
+
+
+def test_shuffled_epochs_equal_model_fit_on_the_same_permutations():
+    x, y, _val = _data()
+    reference = _model()
+    expected = []
+    for epoch in range(3):
+        order = train.epoch_order(len(x), seed=7, epoch=epoch)
+        h = reference.fit(x[order], y[order], batch_size=32, shuffle=False, verbose=0)
+        expected.append(h.history["loss"][0])
+    result = train.fit(_model(), x, y, epochs=3, batch_size=32, seed=7)
+    np.testing.assert_allclose(result.history["loss"], expected, rtol=1e-5)
+
+
+def test_same_seed_same_history_and_reuse_of_the_compiled_loop():
+    x, y, val = _data()
+    first = train.fit(
+        _model(3), x, y, epochs=5, batch_size=16, seed=1, validation_data=val
+    )
+    again = train.fit(
+        _model(3), x, y, epochs=5, batch_size=16, seed=1, validation_data=val
+    )
+    other = train.fit(_model(4, lr=0.05), x, y, epochs=5, batch_size=16, seed=1,
+                      validation_data=val)  # fmt: skip
+    assert again.compiled is False and other.compiled is False  # same architecture
+    np.testing.assert_array_equal(first.history.values, again.history.values)
+    assert not np.allclose(first.history.values, other.history.values)
+
+
+def test_reused_loop_gives_the_same_result_as_a_fresh_one():
+    x, y, _val = _data()
+    reused = train.fit(_model(5, lr=0.02), x, y, epochs=3, batch_size=16, seed=2)
+    train.clear_compiled()
+    fresh = train.fit(_model(5, lr=0.02), x, y, epochs=3, batch_size=16, seed=2)
+    assert fresh.compiled
+    np.testing.assert_allclose(reused.history.values, fresh.history.values, rtol=1e-6)
+
+
+def test_progress_events_one_per_epoch_with_keras_names():
+    x, y, val = _data()
+    events = []
+    train.fit(_model(), x, y, epochs=6, batch_size=64, validation_data=val,
+              on_progress=events.append)  # fmt: skip
+    assert [e["epoch"] for e in events] == [1, 2, 3, 4, 5, 6]
+    assert {"loss", "accuracy", "val_loss", "val_accuracy", "epochs"} <= set(events[0])
+
+
+def test_divergence_is_a_status_not_an_exception():
+    x = np.linspace(-3, 3, 64, dtype="float32")[:, None]
+    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
+    model.compile(keras.optimizers.SGD(5.0), "mse")
+    result = train.fit(model, x, 4 * x, epochs=50, batch_size=64)
+    assert result.status == "diverged"
+    assert result.diverged_epoch == len(result.history) <= 50
+    assert not np.isfinite(result.history["loss"].iloc[-1])
+
+
+def test_should_stop_cancels_between_calls():
+    x, y, _ = _data()
+    calls = []
+
+    def stop():
+        calls.append(1)
+        return len(calls) > 1
+
+    result = train.fit(_model(), x, y, epochs=200, batch_size=32, should_stop=stop)
+    assert result.status == "cancelled"
+    assert 1 <= len(result.history) < 200
+
+
+def test_concurrent_fits_of_one_architecture_are_isolated():
+    x, y, _val = _data()
+    expected = {
+        s: train.fit(_model(s), x, y, epochs=3, batch_size=32, seed=s).history
+        for s in (0, 1)
+    }
+    results = {}
+
+    def work(seed):
+        results[seed] = train.fit(
+            _model(seed), x, y, epochs=3, batch_size=32, seed=seed
+        ).history
+
+    threads = [threading.Thread(target=work, args=(s,)) for s in (0, 1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for seed in (0, 1):
+        np.testing.assert_array_equal(results[seed].values, expected[seed].values)
+
+
+def test_bad_input_is_a_clear_error():
+    x, y, _ = _data()
+    with pytest.raises(ValueError, match="compiled"):
+        train.fit(keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)]), x, y,
+                  epochs=1, batch_size=8)  # fmt: skip
+    with pytest.raises(ValueError, match="same"):
+        train.fit(_model(), x, y[:10], epochs=1, batch_size=8)

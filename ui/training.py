@@ -1,0 +1,186 @@
+"""The one live-training helper every training page uses.
+
+:func:`run_task` asks the shared :class:`dlcore.jobs.TrainingService` for a
+result. A cached result is drawn at once (no replay of old progress); a new
+one shows "waiting (k ahead)", then a progress bar and live learning curves,
+then the final figures. Moving a slider reruns the page: the next Streamlit
+call inside the polling loop raises, the ``finally`` releases this viewer's
+subscription, and a job nobody watches any more is cancelled.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+from dlcore import cache, jobs
+from dlcore.figures import training as training_figures
+from dlcore.i18n import t
+
+#: Redraw the live chart at most this often (seconds).
+LIVE_REDRAW_SECONDS = 0.3
+
+
+@st.cache_resource(show_spinner=False)
+def service() -> jobs.TrainingService:
+    """The process-wide training service (configured by environment variables).
+
+    ``DLCORE_CACHE_DIR`` (``none`` = memory only), ``DLCORE_MAX_TRAININGS``
+    (trainings at once, default 1), ``DLCORE_EXECUTOR`` (``process`` or
+    ``thread``), ``DLCORE_TASKS_PER_WORKER`` (worker recycling, default 40).
+    """
+    directory = os.environ.get("DLCORE_CACHE_DIR", cache.DEFAULT_DIR)
+    return jobs.TrainingService(
+        cache.ResultCache(None if directory.lower() == "none" else directory),
+        max_workers=int(os.environ.get("DLCORE_MAX_TRAININGS", "1")),
+        executor=os.environ.get("DLCORE_EXECUTOR", "process"),
+        tasks_per_worker=int(os.environ.get("DLCORE_TASKS_PER_WORKER", "40")),
+    )
+
+
+@st.cache_resource(show_spinner=False)
+def device_info() -> dict[str, Any]:
+    from dlcore import runtime
+
+    return runtime.device_info()
+
+
+def _progress_fraction(event: dict[str, Any]) -> float:
+    fraction = event["epoch"] / max(event["epochs"], 1)
+    if "num_runs" in event:
+        fraction = (event.get("run_index", 0) + fraction) / max(event["num_runs"], 1)
+    return min(1.0, fraction)
+
+
+def run_task(
+    fn: Callable[..., Any],
+    config: Any,
+    *,
+    lang: str,
+    key: str,
+    code: str | None = None,
+    code_file: str = "train.py",
+    epochs: int | None = None,
+    show_curves: bool = True,
+) -> Any | None:
+    """Train ``fn(config)`` through the shared service, showing live progress.
+
+    Args:
+        fn: A dlcore task function (module level).
+        config: Its frozen dataclass config.
+        lang: UI language.
+        key: Unique prefix for this call's widgets and charts.
+        code: The exported script for this config (download + expander).
+        code_file: File name offered for the download.
+        epochs: Epochs per run, to fix the x axis of the live chart.
+        show_curves: Draw the final learning curves.
+
+    Returns:
+        The task's result, or ``None`` when it failed or was cancelled (a
+        message has been shown).
+    """
+    retrain = st.button(
+        t("train.retrain", lang), key=f"{key}_retrain", icon=":material/refresh:"
+    )
+    svc = service()
+    handle = svc.submit(fn, config, force=retrain)
+    snap = handle.snapshot()
+    if not snap.finished:
+        snap = _watch(handle, lang=lang, key=key, epochs=epochs)
+    if snap.state == jobs.FAILED:
+        st.error(t("train.failed", lang, error=snap.error), icon=":material/error:")
+        return None
+    if snap.state == jobs.CANCELLED or snap.result is None:
+        st.info(t("train.cancelled", lang))
+        return None
+    result = snap.result
+    _status_line(result, lang, from_cache=snap.from_cache)
+    if (
+        show_curves
+        and getattr(result, "history", None) is not None
+        and len(result.history)
+    ):
+        st.plotly_chart(
+            training_figures.curves_figure(result.history, epochs=epochs, lang=lang),
+            key=f"{key}_curves",
+        )
+    if code:
+        code_panel(code, lang=lang, key=key, file_name=code_file)
+    return result
+
+
+def _watch(
+    handle: jobs.Handle, *, lang: str, key: str, epochs: int | None
+) -> jobs.Snapshot:
+    bar = st.progress(0.0, text=t("train.starting", lang))
+    chart = st.empty()
+    drawn, last_draw = 0, 0.0
+    try:
+        snap = handle.snapshot()
+        while not snap.finished:
+            if snap.state == jobs.WAITING and snap.ahead > 0:
+                bar.progress(0.0, text=t("train.waiting", lang, ahead=snap.ahead))
+            elif snap.events:
+                event = snap.events[-1]
+                bar.progress(
+                    _progress_fraction(event),
+                    text=t(
+                        "train.running",
+                        lang,
+                        epoch=event["epoch"],
+                        epochs=event["epochs"],
+                    ),
+                )
+                now = time.monotonic()
+                if len(snap.events) != drawn and now - last_draw >= LIVE_REDRAW_SECONDS:
+                    history = training_figures.events_to_history(snap.events)
+                    chart.plotly_chart(
+                        training_figures.curves_figure(
+                            history, epochs=epochs, lang=lang
+                        ),
+                        key=f"{key}_live_{len(snap.events)}",
+                    )
+                    drawn, last_draw = len(snap.events), now
+            snap = handle.wait(0.2)
+    finally:
+        handle.release()  # also on a rerun/stop: unwatched jobs are cancelled
+    bar.empty()
+    chart.empty()
+    return snap
+
+
+def _status_line(result: Any, lang: str, *, from_cache: bool) -> None:
+    status = getattr(result, "status", "finished")
+    if status == "diverged":
+        st.warning(
+            t("train.diverged", lang, epoch=result.diverged_epoch),
+            icon=":material/warning:",
+        )
+        return
+    history = getattr(result, "history", None)
+    seconds = float(getattr(result, "wall_time", 0.0))
+    num_epochs = len(history) if history is not None else 0
+    if history is not None and "run" in history:
+        num_epochs = int(history.groupby("run").size().max())
+    if from_cache:
+        st.caption(t("train.cached", lang, seconds=seconds))
+    else:
+        st.caption(t("train.finished", lang, epochs=num_epochs, seconds=seconds))
+
+
+def code_panel(code: str, *, lang: str, key: str, file_name: str = "train.py") -> None:
+    """The exported Keras script: a download button and an expander."""
+    st.download_button(
+        t("common.download_code", lang),
+        data=code,
+        file_name=file_name,
+        mime="text/x-python",
+        key=f"{key}_download",
+        icon=":material/download:",
+    )
+    with st.expander(t("common.show_code", lang), icon=":material/code:"):
+        st.code(code, language="python")
