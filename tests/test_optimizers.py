@@ -1,0 +1,562 @@
+"""dlcore.optimizers / dlcore.landscapes: real Keras updates, checked against NumPy.
+
+Oracles: the NumPy rule behind each LaTeX formula, closed-form schedules,
+hand-computed SGD steps, and Goh's (2017) convergence rates.
+"""
+
+import math
+import threading
+import time
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from dlcore import landscapes, optimizers
+from dlcore.figures import optimizers as figures
+from dlcore.i18n import CATALOG
+
+# --- landscapes ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(landscapes.LANDSCAPES))
+def test_critical_points_are_stationary_with_the_listed_value(name):
+    land = landscapes.get_landscape(name)
+    assert land.points, name
+    for point in land.points:
+        grad = landscapes.gradient(name, point.point)
+        np.testing.assert_allclose(grad, 0.0, atol=2e-4, err_msg=f"{name} {point}")
+        value = landscapes.evaluate(name, *point.point)
+        np.testing.assert_allclose(value, point.value, rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("name", sorted(landscapes.LANDSCAPES))
+def test_landscape_metadata_is_consistent(name):
+    land = landscapes.get_landscape(name)
+    assert land.x_range[0] <= land.start[0] <= land.x_range[1]
+    assert land.y_range[0] <= land.start[1] <= land.y_range[1]
+    assert land.latex.startswith("f(x, y)")
+    for minimum in land.minima:  # a minimum is no higher than its neighbours
+        x, y = minimum.point
+        ring = landscapes.evaluate(
+            name, x + 1e-2 * np.cos(np.arange(8)), y + 1e-2 * np.sin(np.arange(8))
+        )
+        assert np.all(ring >= minimum.value - 1e-5)
+    _, _, z = landscapes.grid(name, num=31)
+    assert z.shape == (31, 31) and np.isfinite(z).all()
+
+
+def test_quadratic_condition_number_is_a_parameter():
+    np.testing.assert_allclose(
+        landscapes.gradient("quadratic", (1, 1), condition_number=7.0), [1, 7]
+    )
+    with pytest.raises(ValueError, match="condition_number"):
+        landscapes.evaluate("quadratic", 0.0, 0.0, kappa=3.0)
+
+
+def test_log_levels_are_geometric_above_the_minimum():
+    z = np.array([[2.0, 3.0], [12.0, 1002.0]])
+    levels = landscapes.log_levels(z, num=4)
+    ratios = np.diff(np.log(levels - 2.0))
+    np.testing.assert_allclose(ratios, ratios[0])
+    assert levels[-1] == pytest.approx(1002.0)
+
+
+# --- trajectories ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", list(optimizers.OPTIMIZERS))
+def test_trajectory_has_steps_plus_one_points_from_the_start(name):
+    path = optimizers.trajectory(name, "quadratic", (-3.0, 1.5), 25)
+    assert path.shape == (26, 2) and path.dtype == np.float32
+    np.testing.assert_array_equal(path[0], [-3.0, 1.5])
+    assert np.isfinite(path).all() and not np.allclose(path[-1], path[0])
+
+
+def test_default_start_is_the_landscapes():
+    path = optimizers.trajectory("adam", "beale", steps=3)
+    np.testing.assert_array_equal(path[0], landscapes.get_landscape("beale").start)
+
+
+def test_sgd_step_is_minus_learning_rate_times_gradient():
+    path = optimizers.trajectory(
+        "sgd", "rosenbrock", (-1.5, 2.0), 1, learning_rate=1e-3
+    )
+    grad = landscapes.gradient("rosenbrock", (-1.5, 2.0))
+    np.testing.assert_allclose(
+        path[1], np.float32([-1.5, 2.0]) - 1e-3 * grad, rtol=1e-6
+    )
+
+
+def test_divergence_is_reported_not_raised():
+    result = optimizers.run("sgd", "rosenbrock", steps=100, learning_rate=10.0)
+    assert result.diverged and 1 <= result.diverged_step <= 3
+    step = result.diverged_step
+    assert len(result.path) == len(result.losses) == len(result.distances) == step
+    assert np.isfinite(result.path).all() and np.isfinite(result.losses).all()
+    raw = optimizers.trajectory("sgd", "rosenbrock", steps=100, learning_rate=10.0)
+    assert raw.shape == (101, 2) and np.isnan(raw[step:]).all()
+
+
+def test_run_records_losses_and_distances():
+    result = optimizers.run("momentum", "himmelblau", steps=300, learning_rate=0.01)
+    assert not result.diverged and result.path.shape == (301, 2)
+    x, y = result.path.T
+    np.testing.assert_allclose(
+        result.losses, landscapes.evaluate("himmelblau", x, y), rtol=1e-4, atol=1e-4
+    )
+    assert result.distances[-1] < 1e-3 and result.final_loss < 1e-6
+    assert result.hyperparams["momentum"] == 0.9
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: optimizers.trajectory("adamm", "quadratic"), "expected one of"),
+        (lambda: optimizers.trajectory("adam", "banana"), "expected one of"),
+        (lambda: optimizers.trajectory("adam", "quadratic", lr=0.1), "learning_rate"),
+        (
+            lambda: optimizers.trajectory("sgd", "rosenbrock", condition_number=3),
+            "Unknown hyper",
+        ),
+        (
+            lambda: optimizers.trajectory("sgd", "quadratic", schedule="linear"),
+            "expected one of",
+        ),
+        (
+            lambda: optimizers.trajectory(
+                "sgd",
+                "quadratic",
+                schedule="exponential",
+                schedule_params={"rate": 0.5},
+            ),
+            "decay_rate",
+        ),
+        (
+            lambda: optimizers.trajectory(
+                "sgd", "quadratic", clipnorm=1.0, clipvalue=1.0
+            ),
+            "at most one",
+        ),
+        (lambda: optimizers.trajectory("sgd", "quadratic", start=(1.0,)), "two finite"),
+        (
+            lambda: optimizers.train_race(optimizers.RaceConfig(dataset="mnist")),
+            "race dataset",
+        ),
+        (
+            lambda: optimizers.race_entries(
+                optimizers.RaceConfig(optimizers=("sgd", "sgd"))
+            ),
+            "unique",
+        ),
+    ],
+)
+def test_bad_names_raise_a_helpful_value_error(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+def test_compiled_loop_is_reused_and_fast_after_warm_up():
+    optimizers.trajectory("adam", "rosenbrock", steps=300, learning_rate=0.05)
+    count = len(optimizers._RUNNERS)
+    timings = []
+    for lr in (0.01, 0.02, 0.03, 0.04, 0.05):
+        tic = time.perf_counter()
+        optimizers.trajectory("adam", "rosenbrock", (0.0, 2.5), 300, learning_rate=lr)
+        timings.append(time.perf_counter() - tic)
+    assert len(optimizers._RUNNERS) == count  # learning rate and start are inputs
+    assert min(timings) < 0.05, timings
+
+
+def test_concurrent_runs_match_sequential_runs():
+    rates = [0.01, 0.02, 0.03, 0.04]
+    expected = [
+        optimizers.trajectory("nadam", "beale", steps=50, learning_rate=lr)
+        for lr in rates
+    ]
+    results: dict[int, np.ndarray] = {}
+
+    def work(i):
+        results[i] = optimizers.trajectory(
+            "nadam", "beale", steps=50, learning_rate=rates[i]
+        )
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(len(rates))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for i, path in enumerate(expected):
+        np.testing.assert_array_equal(results[i], path)
+
+
+# --- the displayed rules, in NumPy, reproduce Keras -----------------------------------
+
+RULE_CASES = [(name, {}) for name in optimizers.OPTIMIZERS] + [
+    ("sgd", {"momentum": 0.5}),
+    ("sgd", {"momentum": 0.7, "nesterov": True}),
+    ("rmsprop", {"centered": True}),
+    ("rmsprop", {"momentum": 0.5, "rho": 0.8}),
+    ("adagrad", {"initial_accumulator_value": 0.5, "epsilon": 1e-3}),
+    ("adadelta", {"rho": 0.9, "epsilon": 1e-6}),
+    ("adam", {"amsgrad": True, "beta_1": 0.5}),
+    ("adam", {"beta_2": 0.9, "epsilon": 1e-3}),
+    ("adamw", {"weight_decay": 0.1}),
+    ("nadam", {"beta_1": 0.8}),
+    ("adamax", {"beta_2": 0.9}),
+    ("lion", {"beta_1": 0.5, "beta_2": 0.9}),
+    ("sgd", {"clipnorm": 1.0}),
+    ("momentum", {"clipvalue": 0.5}),
+    ("adam", {"global_clipnorm": 0.5}),
+]
+
+
+@pytest.mark.parametrize(("name", "hyperparams"), RULE_CASES, ids=lambda v: str(v))
+def test_numpy_rule_reproduces_the_keras_trajectory(name, hyperparams):
+    kwargs = {
+        "learning_rate": optimizers.suggested_learning_rate(name, "quadratic"),
+        "condition_number": 5.0,
+        **hyperparams,
+    }
+    keras_path = optimizers.trajectory(name, "quadratic", (-4.0, 2.0), 100, **kwargs)
+    numpy_path = optimizers.numpy_trajectory(
+        name, "quadratic", (-4.0, 2.0), 100, **kwargs
+    )
+    np.testing.assert_allclose(numpy_path, keras_path, rtol=0, atol=1e-5)
+
+
+@pytest.mark.parametrize("name", ["sgd", "adam", "nadam"])
+def test_numpy_rule_reproduces_keras_on_a_curved_landscape(name):
+    lr = optimizers.suggested_learning_rate(name, "beale") / 2
+    keras_path = optimizers.trajectory(name, "beale", steps=100, learning_rate=lr)
+    numpy_path = optimizers.numpy_trajectory(name, "beale", steps=100, learning_rate=lr)
+    np.testing.assert_allclose(numpy_path, keras_path, rtol=0, atol=1e-5)
+
+
+def test_update_rule_latex_follows_the_settings():
+    assert optimizers.update_rule_latex("sgd") == r"\theta \leftarrow \theta - \eta\, g"
+    assert r"\beta\, v - \eta\, g" in optimizers.update_rule_latex("sgd", momentum=0.9)
+    assert r"\theta + \beta\, v" in optimizers.update_rule_latex("nesterov")
+    centered = optimizers.update_rule_latex("rmsprop", centered=True, momentum=0.5)
+    assert r"\bar g^2" in centered and r"\mu\, m" in centered
+    assert r"\sqrt{\hat v}" in optimizers.update_rule_latex("adam", amsgrad=True)
+    assert r"\lambda\,\theta" in optimizers.update_rule_latex("adamw")
+    assert r"\hat\epsilon" in optimizers.OPTIMIZERS["adam"].latex  # ε̂ outside the root
+
+
+@pytest.mark.parametrize("name", list(optimizers.OPTIMIZERS))
+def test_every_optimizer_is_documented(name):
+    spec = optimizers.OPTIMIZERS[name]
+    names = {p.name for p in spec.hyperparams}
+    assert "learning_rate" in names and spec.latex and spec.reference
+    assert {keyword for _, keyword in spec.symbols} <= names
+    for param in spec.hyperparams:
+        assert param.min <= param.default <= param.max, param
+        assert f"opt.hp.{param.name}" in CATALOG
+    assert f"opt.name.{name}" in CATALOG
+    assert type(optimizers.make_optimizer(name)).__name__ == spec.keras_name
+
+
+# --- schedules ------------------------------------------------------------------------
+
+
+def _closed_form(name, t, lr):
+    if name == "exponential":
+        return lr * 0.5 ** (t / 20)
+    if name == "piecewise":
+        return np.where(t <= 10, lr, np.where(t <= 30, lr * 0.1, lr * 0.01))
+    if name == "cosine":  # warm-up 10 steps from 0, then 40 steps of cosine
+        decay = 0.5 * (1 + np.cos(np.pi * np.minimum(t - 10, 40) / 40))
+        return np.where(t < 10, lr * t / 10, lr * decay)
+    if name == "inverse_time":
+        return lr / (1 + 1.0 * t / 20)
+    if name == "polynomial":
+        return (lr - 1e-4) * (1 - np.minimum(t, 40) / 40) ** 2.0 + 1e-4
+    return np.full_like(t, lr)
+
+
+SCHEDULE_PARAMS = {
+    "constant": {},
+    "exponential": {"decay_steps": 20},
+    "piecewise": {"boundaries": (10, 30)},
+    "cosine": {"decay_steps": 40, "warmup_steps": 10},
+    "inverse_time": {"decay_steps": 20},
+    "polynomial": {"decay_steps": 40, "power": 2.0},
+}
+
+
+@pytest.mark.parametrize("name", list(optimizers.SCHEDULES))
+def test_schedule_values_follow_the_displayed_formula(name):
+    values = optimizers.schedule_values(
+        name, 60, learning_rate=0.2, **SCHEDULE_PARAMS[name]
+    )
+    t = np.arange(60, dtype=np.float64)
+    np.testing.assert_allclose(values, _closed_form(name, t, 0.2), rtol=1e-5, atol=1e-7)
+    assert f"opt.schedule.{name}" in CATALOG
+
+
+@pytest.mark.parametrize("name", ["exponential", "cosine", "piecewise"])
+def test_trajectory_with_a_schedule_uses_it_step_by_step(name):
+    params = SCHEDULE_PARAMS[name]
+    result = optimizers.run(
+        "sgd",
+        "quadratic",
+        (-4.0, 2.0),
+        50,
+        learning_rate=0.1,
+        schedule=name,
+        schedule_params=params,
+    )
+    rates = optimizers.schedule_values(name, 50, learning_rate=0.1, **params)
+    np.testing.assert_allclose(result.learning_rates, rates)
+    grads = np.stack([landscapes.gradient("quadratic", p) for p in result.path[:-1]])
+    np.testing.assert_allclose(
+        np.diff(result.path, axis=0), -rates[:, None] * grads, atol=1e-6
+    )
+    numpy_path = optimizers.numpy_trajectory(
+        "adam",
+        "quadratic",
+        (-4.0, 2.0),
+        50,
+        learning_rate=0.1,
+        schedule=name,
+        schedule_params=params,
+    )
+    keras_path = optimizers.trajectory(
+        "adam",
+        "quadratic",
+        (-4.0, 2.0),
+        50,
+        learning_rate=0.1,
+        schedule=name,
+        schedule_params=params,
+    )
+    np.testing.assert_allclose(numpy_path, keras_path, atol=1e-5)
+
+
+# --- gradient clipping on the cliff ---------------------------------------------------
+
+
+def _step_lengths(path):
+    return np.linalg.norm(np.diff(path, axis=0), axis=1)
+
+
+def test_clipnorm_bounds_the_step_at_the_cliff():
+    lr = 0.1
+    free = optimizers.run("sgd", "cliff", steps=100, learning_rate=lr)
+    assert _step_lengths(free.path).max() > 5.0  # thrown far away by the wall
+    assert np.abs(free.path[:, 0]).max() > landscapes.get_landscape("cliff").x_range[1]
+    for kind in ("clipnorm", "global_clipnorm"):
+        clipped = optimizers.run(
+            "sgd", "cliff", steps=100, learning_rate=lr, **{kind: 1.0}
+        )
+        assert _step_lengths(clipped.path).max() <= lr * 1.0 * (1 + 1e-5)
+        assert not clipped.diverged
+    by_value = optimizers.run(
+        "sgd", "cliff", steps=100, learning_rate=lr, clipvalue=0.5
+    )
+    assert np.abs(np.diff(by_value.path, axis=0)).max() <= lr * 0.5 * (1 + 1e-5)
+
+
+# --- mini-batch SGD -------------------------------------------------------------------
+
+
+def test_minibatch_first_step_is_sgd_on_that_batch():
+    data = optimizers.regression_data()
+    path = optimizers.minibatch_path(8, steps=5, learning_rate=0.1, seed=3)
+    assert path.shape == (6, 2)
+    np.testing.assert_allclose(path[0], data.start, rtol=1e-6)
+    batch = optimizers.minibatch_indices(len(data.x), 8, 5, seed=3)[0]
+    w, b = path[0].astype(np.float64)
+    residual = w * data.x[batch] + b - data.y[batch]
+    grad = np.array([2 * np.mean(residual * data.x[batch]), 2 * np.mean(residual)])
+    np.testing.assert_allclose(path[1], path[0] - 0.1 * grad, rtol=1e-5, atol=1e-5)
+
+
+def test_minibatch_noise_depends_on_seed_except_for_the_full_batch():
+    a = optimizers.minibatch_path(4, steps=30, learning_rate=0.1, seed=0)
+    b = optimizers.minibatch_path(4, steps=30, learning_rate=0.1, seed=1)
+    np.testing.assert_array_equal(
+        a, optimizers.minibatch_path(4, steps=30, learning_rate=0.1, seed=0)
+    )
+    assert not np.allclose(a, b)
+    n = len(optimizers.regression_data().x)
+    full = [
+        optimizers.minibatch_path(n, steps=30, learning_rate=0.1, seed=s)
+        for s in (0, 1)
+    ]
+    np.testing.assert_allclose(full[0], full[1], atol=1e-6)
+    data = optimizers.regression_data()
+    losses = optimizers.regression_loss(full[0][:, 0], full[0][:, 1], data)
+    assert np.all(np.diff(losses) <= 1e-9)  # full-batch GD with a small step: monotone
+
+
+def test_minibatch_rejects_bad_batch_sizes():
+    with pytest.raises(ValueError, match="batch_size"):
+        optimizers.minibatch_path(0)
+
+
+# --- momentum theory ------------------------------------------------------------------
+
+
+def test_observed_rates_match_goh_2017():
+    table = optimizers.momentum_theory((4.0, 25.0, 100.0), steps=200)
+    np.testing.assert_allclose(table["gd_observed"], table["gd_predicted"], atol=1e-3)
+    np.testing.assert_allclose(
+        table["momentum_observed"], table["momentum_predicted"], atol=0.02
+    )
+    assert (table["momentum_observed"] < table["gd_observed"]).all()
+    kappa = table["condition_number"]
+    np.testing.assert_allclose(
+        table["momentum"], ((np.sqrt(kappa) - 1) / (np.sqrt(kappa) + 1)) ** 2
+    )
+
+
+def test_observed_rate_of_an_exact_geometric_sequence():
+    assert optimizers.observed_rate(0.8 ** np.arange(100.0)) == pytest.approx(0.8)
+    assert optimizers.observed_rate(np.array([1.0, 0.0, 0.0])) == 0.0
+
+
+# --- figures and strings --------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def runs():
+    return {
+        name: optimizers.run(
+            name,
+            "rosenbrock",
+            steps=60,
+            learning_rate=optimizers.suggested_learning_rate(name, "rosenbrock"),
+        )
+        for name in ("sgd", "adam", "lion")
+    }
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_figures_build_in_both_languages(runs, lang):
+    built = [
+        figures.contour_figure("rosenbrock", runs, lang=lang),
+        figures.animation_figure("rosenbrock", runs, max_frames=20, lang=lang),
+        figures.loss_figure(runs, lang=lang),
+        figures.distance_figure(runs, lang=lang),
+        figures.surface_figure("rosenbrock", runs, num=21, lang=lang),
+        figures.schedule_figure(
+            {"cosine": optimizers.schedule_values("cosine", 50)}, lang=lang
+        ),
+        figures.clipping_figure(
+            {"free": runs["sgd"], "clipped": runs["adam"]}, bound=0.1, lang=lang
+        ),
+        figures.minibatch_figure(
+            {
+                1: optimizers.minibatch_path(1, 10),
+                64: optimizers.minibatch_path(64, 10),
+            },
+            lang=lang,
+        ),
+        figures.momentum_theory_figure(
+            pd.DataFrame(
+                {
+                    "condition_number": [2.0, 10.0],
+                    "gd_predicted": [0.3, 0.8],
+                    "gd_observed": [0.3, 0.8],
+                    "momentum_predicted": [0.2, 0.5],
+                    "momentum_observed": [0.2, 0.5],
+                }
+            ),
+            lang=lang,
+        ),
+        figures.race_figure(
+            pd.DataFrame(
+                {
+                    "epoch": [1, 2, 1, 2],
+                    "loss": [1.0, 0.5, 1.0, 0.2],
+                    "val_accuracy": [0.5, 0.7, 0.5, 0.9],
+                    "run": ["sgd"] * 2 + ["adam"] * 2,
+                }
+            ),
+            epochs=2,
+            lang=lang,
+        ),
+    ]
+    for fig in built:
+        assert isinstance(fig, go.Figure) and fig.layout.height
+        title = fig.layout.title.text or ""
+        assert title and not title.startswith("opt.")
+        if lang == "zh":
+            assert any("\u4e00" <= ch <= "\u9fff" for ch in title), title
+
+
+def test_contour_marks_minima_and_every_path(runs):
+    fig = figures.contour_figure(
+        "himmelblau", {"a": np.zeros((3, 2)), "b": np.ones((2, 2))}
+    )
+    names = [trace.name for trace in fig.data]
+    assert {"a", "b", "global minimum", "local maximum", "start"} <= set(names)
+    stars = next(tr for tr in fig.data if tr.name == "global minimum")
+    assert len(stars.x) == 4
+
+
+def test_animation_has_frames_slider_and_buttons(runs):
+    fig = figures.animation_figure("rosenbrock", runs, max_frames=25)
+    assert 2 <= len(fig.frames) <= 25
+    assert len(fig.layout.sliders[0].steps) == len(fig.frames)
+    assert [b.label for b in fig.layout.updatemenus[0].buttons] == [
+        "▶ Play",
+        "❚❚ Pause",
+    ]
+    last = fig.frames[-1]
+    assert len(last.data) == 2 * len(runs)  # one line + one marker per run
+    assert len(last.data[0].x) == len(runs["sgd"].path)
+
+
+@pytest.mark.parametrize("name", sorted(landscapes.LANDSCAPES))
+def test_every_landscape_has_a_label(name):
+    assert f"opt.land.{name}" in CATALOG
+
+
+# --- the race on a real network -------------------------------------------------------
+
+
+def test_race_entries_and_code_export():
+    config = optimizers.RaceConfig(
+        optimizers=("momentum", ("adam", 0.01)), dataset="spiral"
+    )
+    assert [e[0] for e in optimizers.race_entries(config)] == [
+        "momentum",
+        "adam (lr=0.01)",
+    ]
+    code = optimizers.code_race(config)
+    compile(code, "race.py", "exec")
+    assert "dlcore" not in code and "def make_spiral" in code
+    assert "keras.optimizers.Adam(learning_rate=0.01)" in code
+
+
+def test_race_models_start_from_identical_weights():
+    first = optimizers.build_race_model((8, 8, 1), 10, seed=4).get_weights()
+    second = optimizers.build_race_model((8, 8, 1), 10, seed=4).get_weights()
+    for a, b in zip(first, second, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.slow
+def test_tiny_race_trains_every_optimizer_and_reports_progress():
+    config = optimizers.RaceConfig(
+        optimizers=("sgd", ("adam", 0.01)), epochs=2, batch_size=128
+    )
+    events = []
+    result = optimizers.train_race(config, on_progress=events.append)
+    assert result.status == "finished"
+    assert list(dict.fromkeys(result.history["run"])) == ["sgd", "adam (lr=0.01)"]
+    assert len(result.history) == 4
+    assert {(e["run"], e["run_index"], e["num_runs"]) for e in events} == {
+        ("sgd", 0, 2),
+        ("adam (lr=0.01)", 1, 2),
+    }
+    assert (
+        result.metrics["adam (lr=0.01)/val_accuracy"] > 0.5
+    )  # 10 classes: chance is 0.1
+    assert all(math.isfinite(v) for v in result.metrics.values())
+    cancelled = optimizers.train_race(config, should_stop=lambda: True)
+    assert cancelled.status == "cancelled"
