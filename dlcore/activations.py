@@ -1,0 +1,1250 @@
+"""Activation functions (激活函数): every elementwise Keras activation, measured.
+
+Four parts, in the order a lesson meets them:
+
+1. **The registry** :data:`ACTIVATIONS`: each elementwise function of
+   ``keras.activations`` with its parameters (slider specs) and its formula in
+   LaTeX. :func:`evaluate` returns ``f(x)`` computed *by Keras itself* and
+   ``f'(x)`` computed by automatic differentiation (``tf.GradientTape``), so
+   nothing here is a hand-written copy that could drift from Keras. At a kink
+   (ReLU at 0, …) the derivative is whatever TensorFlow's autodiff picks.
+2. **Properties** (:func:`properties`): range, zero-centredness,
+   monotonicity, saturation and the largest slope, *measured* on a grid rather
+   than typed in, plus numerical checks of identities (:func:`identity_table`).
+3. **Softmax** with temperature, and why every library subtracts the maximum
+   logit first (:func:`naive_softmax` overflows, :func:`stable_softmax` does not).
+4. **Gradient flow** (梯度) through a deep MLP on the 8×8 digits at
+   initialisation (:func:`gradient_flow`), and the training task
+   :func:`train_gradient_lab` that shows what vanishing gradients do to learning.
+
+``softmax``, ``log_softmax``, ``sparsemax`` and ``glu`` are not in the registry:
+they mix the entries of a vector, so they have no scalar graph ``y = f(x)``.
+
+Example:
+    >>> y, dy = evaluate("sigmoid", [0.0])
+    >>> float(y[0]), float(dy[0])
+    (0.5, 0.25)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import math
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from dlcore import codegen, datasets, runtime, train  # runtime configures TF
+
+tf = runtime.tf()
+import keras  # noqa: E402
+
+# ----------------------------------------------------------------------------
+# 1. The registry
+# ----------------------------------------------------------------------------
+
+#: SELU's constants as TensorFlow's ``tf.nn.selu`` uses them
+#: (Klambauer et al., 2017, https://arxiv.org/abs/1706.02515).
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_SCALE = 1.0507009873554804934193349852946
+#: The tanh approximation of GELU, as in ``tf.nn.gelu(approximate=True)``:
+#: ``sqrt(2 / pi)`` and the cubic coefficient.
+GELU_SQRT_2_OVER_PI = 0.7978845608028654
+GELU_CUBIC = 0.044715
+
+
+@dataclasses.dataclass(frozen=True)
+class ParamSpec:
+    """One parameter of an activation or a loss, with its slider settings.
+
+    A boolean parameter (``default`` is a bool) has no ``min``/``max``/``step``
+    and is shown as a checkbox. ``symbol`` is how the formula writes it.
+    """
+
+    name: str
+    default: float | bool
+    min: float | None = None
+    max: float | None = None
+    step: float | None = None
+    symbol: str = ""
+
+    @property
+    def is_bool(self) -> bool:
+        """True for a checkbox parameter."""
+        return isinstance(self.default, bool)
+
+    def validate(self, value: Any, owner: str) -> float | bool:
+        """Return ``value`` as a float (or bool), or raise a helpful ValueError."""
+        if self.is_bool:
+            if not isinstance(value, (bool, np.bool_)):
+                raise ValueError(
+                    f"{owner}: {self.name} must be True or False, got {value!r}"
+                )
+            return bool(value)
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"{owner}: {self.name} must be a number, got {value!r}"
+            ) from None
+        if isinstance(value, (bool, np.bool_)) or not math.isfinite(number):
+            raise ValueError(
+                f"{owner}: {self.name} must be a finite number, got {value!r}"
+            )
+        if not self.min <= number <= self.max:
+            raise ValueError(
+                f"{owner}: {self.name} must be between {self.min} and {self.max}, "
+                f"got {value!r}"
+            )
+        return number
+
+
+def resolve_params(
+    owner: str, specs: Sequence[ParamSpec], params: Mapping[str, Any]
+) -> dict[str, float | bool]:
+    """Fill defaults into ``params`` and validate every value against ``specs``."""
+    known = {p.name: p for p in specs}
+    unknown = sorted(set(params) - set(known))
+    if unknown:
+        expected = sorted(known) or "no parameters"
+        raise ValueError(
+            f"{owner} has no parameter {unknown[0]!r}; expected {expected}"
+        )
+    return {
+        name: spec.validate(params.get(name, spec.default), owner)
+        for name, spec in known.items()
+    }
+
+
+@dataclasses.dataclass(frozen=True)
+class ActivationSpec:
+    """An elementwise Keras activation: its parameters and its formula.
+
+    Attributes:
+        name: The ``keras.activations`` function name.
+        params: Keyword parameters of the Keras function, as slider specs.
+        latex: The formula, exactly as Keras / TensorFlow computes it.
+        family: ``"relu"`` (piecewise linear), ``"smooth"`` (smooth ReLU-like),
+            ``"sigmoid"`` (S-shaped, bounded) or ``"other"``; for grouping.
+        aliases: Other names Keras accepts for the same function.
+        latex_alt: A second formula selected by a boolean parameter
+            (GELU's ``approximate=True``).
+    """
+
+    name: str
+    params: tuple[ParamSpec, ...]
+    latex: str
+    family: str
+    aliases: tuple[str, ...] = ()
+    latex_alt: tuple[str, str] | None = None  # (bool parameter, formula if True)
+
+    @property
+    def defaults(self) -> dict[str, float | bool]:
+        """The default value of every parameter."""
+        return {p.name: p.default for p in self.params}
+
+
+def _spec(name, latex, family, *params, aliases=(), latex_alt=None) -> ActivationSpec:
+    return ActivationSpec(name, tuple(params), latex, family, aliases, latex_alt)
+
+
+_SLOPE = ParamSpec("negative_slope", 0.2, 0.0, 1.0, 0.01, r"\alpha")
+_ALPHA = ParamSpec("alpha", 1.0, 0.1, 3.0, 0.1, r"\alpha")
+_SHRINK = ParamSpec("threshold", 0.5, 0.0, 3.0, 0.1, r"\lambda")
+_SIGMA = r"\sigma(x) = \frac{1}{1 + e^{-x}}"
+
+ACTIVATIONS: dict[str, ActivationSpec] = {
+    spec.name: spec
+    for spec in (
+        _spec("relu", r"f(x) = \max(0, x)", "relu"),
+        _spec("relu6", r"f(x) = \min(\max(0, x), 6)", "relu"),
+        _spec(
+            "leaky_relu",
+            r"f(x) = \begin{cases} x & x \ge 0 \\ \alpha x & x < 0 \end{cases}",
+            "relu",
+            _SLOPE,
+        ),
+        _spec(
+            "elu",
+            r"f(x) = \begin{cases} x & x > 0 \\ \alpha\,(e^{x} - 1) & x \le 0"
+            r" \end{cases}",
+            "smooth",
+            _ALPHA,
+        ),
+        _spec(
+            "selu",
+            r"f(x) = \lambda \begin{cases} x & x > 0 \\ \alpha\,(e^{x} - 1) & x \le 0"
+            r" \end{cases},\ \lambda \approx 1.0507009874,\ \alpha \approx"
+            r" 1.6732632424",
+            "smooth",
+        ),
+        _spec(
+            "celu",
+            r"f(x) = \max(0, x) + \alpha\,\bigl(e^{\min(0, x)/\alpha} - 1\bigr)",
+            "smooth",
+            _ALPHA,
+        ),
+        _spec(
+            "gelu",
+            r"f(x) = x\,\Phi(x) = \tfrac{1}{2}\,x\,\Bigl(1 + \operatorname{erf}"
+            r"\bigl(x / \sqrt{2}\bigr)\Bigr)",
+            "smooth",
+            ParamSpec("approximate", False),
+            latex_alt=(
+                "approximate",
+                r"f(x) = \tfrac{1}{2}\,x\,\Bigl(1 + \tanh\Bigl(\sqrt{2/\pi}\,"
+                r"\bigl(x + 0.044715\,x^{3}\bigr)\Bigr)\Bigr)",
+            ),
+        ),
+        _spec(
+            "silu", rf"f(x) = x\,\sigma(x),\quad {_SIGMA}", "smooth", aliases=("swish",)
+        ),
+        _spec(
+            "hard_silu",
+            r"f(x) = x \cdot \frac{\min(\max(0, x + 3), 6)}{6}",
+            "relu",
+            aliases=("hard_swish",),
+        ),
+        _spec("mish", r"f(x) = x \tanh\bigl(\ln(1 + e^{x})\bigr)", "smooth"),
+        _spec("softplus", r"f(x) = \ln(1 + e^{x})", "smooth"),
+        _spec(
+            "squareplus",
+            r"f(x) = \frac{x + \sqrt{x^{2} + b}}{2}",
+            "smooth",
+            ParamSpec("b", 4.0, 0.1, 10.0, 0.1, "b"),
+        ),
+        _spec(
+            "sparse_plus",
+            r"f(x) = \begin{cases} 0 & x \le -1 \\ \tfrac{1}{4}(x + 1)^{2} & -1 < x < 1"
+            r" \\ x & x \ge 1 \end{cases}",
+            "smooth",
+        ),
+        _spec("softsign", r"f(x) = \frac{x}{1 + |x|}", "sigmoid"),
+        _spec("sigmoid", r"f(x) = \sigma(x) = \frac{1}{1 + e^{-x}}", "sigmoid"),
+        _spec(
+            "hard_sigmoid",
+            r"f(x) = \frac{\operatorname{relu6}(x + 3)}{6} = \frac{\min(\max(0, x + 3),"
+            r" 6)}{6}",
+            "sigmoid",
+        ),
+        _spec(
+            "sparse_sigmoid",
+            r"f(x) = \begin{cases} 0 & x \le -1 \\ \tfrac{1}{2}(x + 1) & -1 < x < 1"
+            r" \\ 1 & x \ge 1 \end{cases}",
+            "sigmoid",
+        ),
+        _spec(
+            "log_sigmoid",
+            r"f(x) = \ln \sigma(x) = -\ln(1 + e^{-x})",
+            "sigmoid",
+        ),
+        _spec(
+            "tanh",
+            r"f(x) = \tanh(x) = \frac{e^{x} - e^{-x}}{e^{x} + e^{-x}} = 2\sigma(2x) - 1",
+            "sigmoid",
+        ),
+        _spec("hard_tanh", r"f(x) = \min(\max(x, -1), 1)", "sigmoid"),
+        _spec("tanh_shrink", r"f(x) = x - \tanh(x)", "other"),
+        _spec(
+            "soft_shrink",
+            r"f(x) = \begin{cases} x - \lambda & x > \lambda \\ x + \lambda & x <"
+            r" -\lambda \\ 0 & \text{otherwise} \end{cases}",
+            "other",
+            _SHRINK,
+        ),
+        _spec(
+            "hard_shrink",
+            r"f(x) = \begin{cases} x & |x| > \lambda \\ 0 & \text{otherwise}"
+            r" \end{cases}",
+            "other",
+            _SHRINK,
+        ),
+        _spec(
+            "threshold",
+            r"f(x) = \begin{cases} x & x > \theta \\ v & \text{otherwise} \end{cases}",
+            "relu",
+            ParamSpec("threshold", 0.0, -3.0, 3.0, 0.1, r"\theta"),
+            ParamSpec("default_value", 0.0, -3.0, 3.0, 0.1, "v"),
+        ),
+        _spec("linear", r"f(x) = x", "other"),
+        _spec("exponential", r"f(x) = e^{x}", "other"),
+    )
+}
+
+_ALIASES: dict[str, str] = {
+    alias: spec.name for spec in ACTIVATIONS.values() for alias in spec.aliases
+}
+
+
+def get_spec(name: str) -> ActivationSpec:
+    """The :class:`ActivationSpec` of ``name`` (aliases such as ``"swish"`` work).
+
+    Raises:
+        ValueError: ``name`` is not an elementwise Keras activation.
+    """
+    if not isinstance(name, str):
+        raise ValueError(f"Activation name must be a string, got {name!r}")
+    key = _ALIASES.get(name, name)
+    if key not in ACTIVATIONS:
+        hint = ""
+        if name in ("softmax", "log_softmax", "sparsemax", "glu"):
+            hint = f" ({name} is not elementwise; see dlcore.activations.softmax)"
+        raise ValueError(
+            f"Unknown activation {name!r}; expected one of {sorted(ACTIVATIONS)}{hint}"
+        )
+    return ACTIVATIONS[key]
+
+
+def formula(name: str, **params: Any) -> str:
+    r"""The LaTeX formula of ``name`` for these parameter values.
+
+    Example:
+        >>> formula("relu")
+        'f(x) = \\max(0, x)'
+    """
+    spec = get_spec(name)
+    values = resolve_params(spec.name, spec.params, params)
+    if spec.latex_alt and values[spec.latex_alt[0]]:
+        return spec.latex_alt[1]
+    return spec.latex
+
+
+def keras_function(name: str, **params: Any) -> Callable[[Any], Any]:
+    """``keras.activations.<name>`` with ``params`` bound (validated).
+
+    Example:
+        >>> f = keras_function("leaky_relu", negative_slope=0.1)
+        >>> round(float(keras.ops.convert_to_numpy(f(-1.0))), 6)
+        -0.1
+    """
+    spec = get_spec(name)
+    values = resolve_params(spec.name, spec.params, params)
+    function = getattr(keras.activations, spec.name)
+    return functools.partial(function, **values) if values else function
+
+
+def evaluate(
+    name: str, x: Any, *, dtype: str = "float32", **params: Any
+) -> tuple[np.ndarray, np.ndarray]:
+    """``f(x)`` computed by ``keras.activations`` and ``f'(x)`` by autodiff.
+
+    The derivative is not written by hand: ``tf.GradientTape`` differentiates
+    the very Keras call that produced ``y``. Because the function is applied
+    elementwise, the gradient of ``sum(y)`` with respect to ``x`` is exactly
+    the vector of derivatives ``f'(x_i)``.
+
+    Args:
+        name: A key of :data:`ACTIVATIONS` (or an alias, e.g. ``"swish"``).
+        x: Inputs (any shape).
+        dtype: ``"float32"`` (Keras' default) or ``"float64"``.
+        **params: Parameters of the activation, e.g. ``alpha=0.5``.
+
+    Returns:
+        ``(y, dy_dx)``, NumPy arrays shaped like ``x``.
+
+    Raises:
+        ValueError: unknown activation or parameter, or non-numeric ``x``.
+
+    Example:
+        >>> y, dy = evaluate("relu", [-1.0, 2.0])
+        >>> y.tolist(), dy.tolist()
+        ([0.0, 2.0], [0.0, 1.0])
+    """
+    function = keras_function(name, **params)
+    if dtype not in ("float32", "float64"):
+        raise ValueError(f"dtype must be 'float32' or 'float64', got {dtype!r}")
+    try:
+        array = np.asarray(x, dtype=dtype)
+    except (TypeError, ValueError):
+        raise ValueError(f"x must be numeric, got {x!r:.80}") from None
+    x_t = tf.constant(array)
+    with tf.GradientTape() as tape:
+        tape.watch(x_t)
+        y = function(x_t)
+    dy = tape.gradient(y, x_t)
+    if dy is None:  # an activation that ignores its input has zero slope
+        dy = tf.zeros_like(x_t)
+    return np.asarray(y.numpy(), dtype=dtype), np.asarray(dy.numpy(), dtype=dtype)
+
+
+# ----------------------------------------------------------------------------
+# 2. Properties, measured
+# ----------------------------------------------------------------------------
+
+#: The grid on which properties are measured: [-10, 10] in steps of 1/400, so
+#: that every kink a parameter slider can produce (multiples of 0.01) is on it.
+PROPERTY_GRID = np.arange(-4000, 4001) / 400.0
+#: Where the limits x → ±∞ are probed.
+TAIL = 1e12
+#: A derivative below this at ±TAIL counts as saturated.
+SATURATION_SLOPE = 1e-3
+#: One-sided derivatives are taken at ``x ± KINK_EPS`` (left and right limits).
+KINK_EPS = 1e-9
+
+
+def _fmt(value: float) -> str:
+    if math.isinf(value):
+        return "∞" if value > 0 else "−∞"
+    text = f"{value:.4g}".replace("-", "−")
+    return "0" if text == "−0" else text
+
+
+def _is_half(value: float) -> bool:
+    return abs(value * 2 - round(value * 2)) < 1e-9
+
+
+def describe_set(
+    left_ok: np.ndarray, right_ok: np.ndarray, grid: np.ndarray = PROPERTY_GRID
+) -> str:
+    """Describe where a condition on ``f'`` holds, as inequalities in ``x``.
+
+    ``left_ok[k]`` / ``right_ok[k]`` tell whether the condition holds for the
+    left / right limit of ``f'`` at ``grid[k]``. A point where both hold is
+    inside the set; where only one side holds the set ends at a kink, so the
+    inequality is strict. Runs reaching the end of the grid continue to ±∞.
+
+    Example:
+        >>> g = np.arange(-4, 5) / 2.0
+        >>> describe_set(g <= 0, g < 0, g), describe_set(g > 0, g >= 0, g)
+        ('x < 0', 'x > 0')
+        >>> describe_set(g == 0, g == 0, g)
+        'x = 0'
+    """
+    left_ok, right_ok = np.asarray(left_ok, bool), np.asarray(right_ok, bool)
+    inside = left_ok & right_ok
+    last = len(grid) - 1
+    if inside.all():
+        return "x ∈ ℝ"
+    parts: list[tuple[float, str]] = []
+    covered = np.zeros_like(inside)
+    edges = np.flatnonzero(np.diff(np.r_[False, inside, False].astype(int)))
+    for i, j in zip(edges[::2], edges[1::2] - 1, strict=True):
+        covered[i : j + 1] = True
+        lo = None if i == 0 else (">", i - 1) if right_ok[i - 1] else ("≥", i)
+        hi = None if j == last else ("<", j + 1) if left_ok[j + 1] else ("≤", j)
+        if lo is not None and lo[0] == ">":
+            covered[i - 1] = True
+        if hi is not None and hi[0] == "<":
+            covered[j + 1] = True
+        if i == j and lo == ("≥", i) and hi == ("≤", j):
+            value = grid[i]
+            text = f"x {'=' if _is_half(value) else '≈'} {_fmt(value)}"
+        elif lo is None:
+            text = f"x {hi[0]} {_fmt(grid[hi[1]])}"
+        elif hi is None:
+            text = f"x {lo[0]} {_fmt(grid[lo[1]])}"
+        else:
+            flipped = {">": "<", "≥": "≤"}[lo[0]]
+            text = f"{_fmt(grid[lo[1]])} {flipped} x {hi[0]} {_fmt(grid[hi[1]])}"
+        parts.append((grid[i], text))
+    for k in np.flatnonzero((left_ok ^ right_ok) & ~covered):
+        side = "⁻" if left_ok[k] else "⁺"
+        parts.append((grid[k], f"x → {_fmt(grid[k])}{side}"))
+    return ", ".join(text for _, text in sorted(parts)) or "—"
+
+
+def _sign_changes(left: np.ndarray, right: np.ndarray, grid: np.ndarray) -> list[float]:
+    """Where ``f'`` crosses zero (changes sign), by linear interpolation."""
+    # Interleave the one-sided derivatives: ..., f'(x_k⁻), f'(x_k⁺), f'(x_k+1⁻), ...
+    slope = np.stack([left, right], axis=1).ravel()
+    where = np.stack([grid - KINK_EPS, grid + KINK_EPS], axis=1).ravel()
+    k = np.flatnonzero(slope[:-1] * slope[1:] < 0)
+    return [
+        float(
+            where[i] - slope[i] * (where[i + 1] - where[i]) / (slope[i + 1] - slope[i])
+        )
+        for i in k
+    ]
+
+
+def properties(name: str, **params: Any) -> dict[str, Any]:
+    """Measure the shape of an activation numerically, in float64.
+
+    Nothing here is typed in: the numbers come from :func:`evaluate` on
+    :data:`PROPERTY_GRID` (values, and one-sided derivatives at ``x ± 1e-9``
+    so that kinks are seen from both sides) and at ``x = ±TAIL`` (limits).
+
+    * ``lower``/``upper``: the range (``±inf`` when unbounded); ``range`` shows
+      it with ``[`` when the bound is attained and ``(`` when only approached.
+    * ``zero_centred``: the mean output for standard-normal inputs is within
+      0.05 of 0 (what the next layer sees when a layer's pre-activations are
+      ~N(0, 1)).
+    * ``monotonic``: ``f`` never decreases on the grid.
+    * ``saturating``: ``"both"``, ``"left"``, ``"right"`` or ``"none"``, the
+      sides where ``|f'| → 0`` (below :data:`SATURATION_SLOPE` at ±TAIL).
+    * ``max_grad`` and ``max_grad_at``: the largest ``|f'|`` and where.
+    * ``zero_grad_at``: where ``f' = 0`` (regions and isolated points).
+
+    Example:
+        >>> p = properties("sigmoid")
+        >>> p["range"], p["max_grad"], p["max_grad_at"], p["saturating"]
+        ('(0, 1)', 0.25, 'x = 0', 'both')
+    """
+    spec = get_spec(name)
+    values = resolve_params(spec.name, spec.params, params)
+    grid = PROPERTY_GRID
+    y, _ = evaluate(spec.name, grid, dtype="float64", **values)
+    _, left = evaluate(spec.name, grid - KINK_EPS, dtype="float64", **values)
+    _, right = evaluate(spec.name, grid + KINK_EPS, dtype="float64", **values)
+    y_tail, dy_tail = evaluate(spec.name, [-TAIL, TAIL], dtype="float64", **values)
+    tails = np.where(np.abs(y_tail) > 1e3, np.copysign(np.inf, y_tail), y_tail)
+    lower, upper = min(y.min(), tails.min()), max(y.max(), tails.max())
+    lower_closed = bool(np.isfinite(lower) and y.min() <= lower + 1e-12)
+    upper_closed = bool(np.isfinite(upper) and y.max() >= upper - 1e-12)
+    span = (
+        f"{'[' if lower_closed else '('}{_fmt(lower)}, "
+        f"{_fmt(upper)}{']' if upper_closed else ')'}"
+    )
+    # Mean output for x ~ N(0, 1), by quadrature on the grid.
+    weights = np.exp(-0.5 * grid**2)
+    mean = float(np.sum(weights * y) / np.sum(weights))
+    abs_left, abs_right = np.abs(left), np.abs(right)
+    max_grad = float(max(abs_left.max(), abs_right.max()))
+    tol = 1e-9 * max(1.0, max_grad)
+    max_grad_at = describe_set(abs_left >= max_grad - tol, abs_right >= max_grad - tol)
+    tail_slope = np.abs(dy_tail)
+    if tail_slope.max() > max_grad + tol:
+        max_grad = float(tail_slope.max())
+        max_grad_at = "x → ∞" if tail_slope[1] >= tail_slope[0] else "x → −∞"
+    left_flat, right_flat = tail_slope < SATURATION_SLOPE
+    saturating = {(1, 1): "both", (1, 0): "left", (0, 1): "right"}.get(
+        (int(left_flat), int(right_flat)), "none"
+    )
+    zero_parts = []
+    if (left == 0).any() or (right == 0).any():
+        zero_parts.append(describe_set(left == 0, right == 0))
+    for root in _sign_changes(left, right, grid):
+        nearest = round(root * 2) / 2
+        exact = abs(root - nearest) < 1e-6
+        zero_parts.append(
+            f"x {'=' if exact else '≈'} {_fmt(nearest if exact else root)}"
+        )
+    return {
+        "name": spec.name,
+        "range": span,
+        "lower": float(lower),
+        "upper": float(upper),
+        "zero_centred": abs(mean) < 0.05,
+        "mean_output": mean,
+        "monotonic": bool(np.all(np.diff(y) >= -1e-12)),
+        "saturating": saturating,
+        "max_grad": max_grad,
+        "max_grad_at": max_grad_at,
+        "zero_grad_at": ", ".join(zero_parts) or "—",
+    }
+
+
+def properties_table(names: Sequence[str] | None = None) -> pd.DataFrame:
+    """:func:`properties` of several activations (default parameters), one row each.
+
+    Example:
+        >>> properties_table(["relu", "tanh"])["range"].tolist()
+        ['[0, ∞)', '(−1, 1)']
+    """
+    names = list(ACTIVATIONS) if names is None else [get_spec(n).name for n in names]
+    return pd.DataFrame([properties(n) for n in names]).set_index("name")
+
+
+def _max_abs(a: Any, b: Any) -> float:
+    return float(np.max(np.abs(np.asarray(a, np.float64) - np.asarray(b, np.float64))))
+
+
+def identity_table(x: Any) -> pd.DataFrame:
+    r"""Check textbook identities numerically with Keras' own functions.
+
+    Each row holds an identity (LaTeX), the largest absolute difference
+    between its two sides over ``x`` (float32, as Keras computes by default)
+    and whether it holds to 1e-5. Derivatives come from autodiff.
+
+    Args:
+        x: Points at which to compare (also used as the logits for softmax).
+
+    Example:
+        >>> table = identity_table(np.linspace(-5, 5, 11))
+        >>> bool(table["holds"].all()), table.loc[0, "identity"]
+        (True, '\\tanh(x) = 2\\sigma(2x) - 1')
+    """
+    x = np.asarray(x, np.float32).ravel()
+    if x.size == 0 or not np.all(np.isfinite(x)):
+        raise ValueError("x must be a non-empty array of finite numbers")
+    act = keras.activations
+    np_ = keras.ops.convert_to_numpy
+    sig, tanh = np_(act.sigmoid(x)), np_(act.tanh(x))
+    _, softplus_grad = evaluate("softplus", x)
+    _, sigmoid_grad = evaluate("sigmoid", x)
+    _, tanh_grad = evaluate("tanh", x)
+    pairs = np.stack([x, np.zeros_like(x)], axis=-1)
+    rows = [
+        (r"\tanh(x) = 2\sigma(2x) - 1", tanh, 2 * np_(act.sigmoid(2 * x)) - 1),
+        (r"\sigma(-x) = 1 - \sigma(x)", np_(act.sigmoid(-x)), 1 - sig),
+        (r"\sigma'(x) = \sigma(x)\,(1 - \sigma(x))", sigmoid_grad, sig * (1 - sig)),
+        (r"\tanh'(x) = 1 - \tanh^{2}(x)", tanh_grad, 1 - tanh**2),
+        (r"\operatorname{softplus}'(x) = \sigma(x)", softplus_grad, sig),
+        (r"\operatorname{silu}(x) = x\,\sigma(x)", np_(act.silu(x)), x * sig),
+        (
+            r"\ln\sigma(x) = -\operatorname{softplus}(-x)",
+            np_(act.log_sigmoid(x)),
+            -np_(act.softplus(-x)),
+        ),
+        (
+            r"\operatorname{selu}(x) = \lambda\,\operatorname{elu}_{\alpha}(x)",
+            np_(act.selu(x)),
+            SELU_SCALE * np_(act.elu(x, alpha=SELU_ALPHA)),
+        ),
+        (
+            r"\operatorname{hard\_silu}(x) = x\,\operatorname{hard\_sigmoid}(x)",
+            np_(act.hard_silu(x)),
+            x * np_(act.hard_sigmoid(x)),
+        ),
+        (
+            r"\sigma(x) = \operatorname{softmax}([x, 0])_{1}",
+            sig,
+            np_(act.softmax(pairs))[:, 0],
+        ),
+        (
+            r"\operatorname{softmax}(z + c) = \operatorname{softmax}(z),\ c = 10",
+            np_(act.softmax(x + np.float32(10.0))),
+            np_(act.softmax(x)),
+        ),
+    ]
+    table = pd.DataFrame(
+        [(text, _max_abs(a, b)) for text, a, b in rows],
+        columns=["identity", "max_abs_diff"],
+    )
+    table["holds"] = table["max_abs_diff"] < 1e-5
+    return table
+
+
+# ----------------------------------------------------------------------------
+# 3. Softmax and temperature
+# ----------------------------------------------------------------------------
+
+
+def _logits(logits: Any) -> np.ndarray:
+    z = np.asarray(logits, dtype=np.float32)
+    if z.ndim == 0 or z.shape[-1] < 2:
+        raise ValueError(f"softmax needs at least 2 logits, got {np.shape(logits)}")
+    return z
+
+
+def softmax(logits: Any, temperature: float = 1.0) -> np.ndarray:
+    """``keras.activations.softmax(logits / temperature)`` along the last axis.
+
+    A high temperature flattens the distribution towards uniform (1/K each);
+    a low one sharpens it towards the one-hot of the largest logit.
+
+    Example:
+        >>> softmax([1.0, 1.0, 1.0, 1.0]).tolist()
+        [0.25, 0.25, 0.25, 0.25]
+    """
+    z = _logits(logits)
+    if not (isinstance(temperature, (int, float)) and temperature > 0):
+        raise ValueError(f"temperature must be a positive number, got {temperature!r}")
+    scaled = z / np.float32(temperature)
+    return keras.ops.convert_to_numpy(keras.activations.softmax(scaled))
+
+
+def naive_softmax(logits: Any) -> np.ndarray:
+    """``exp(z) / sum(exp(z))`` in float32, as written on the blackboard.
+
+    ``exp`` overflows float32 above ``z ≈ 88.7``: the result is ``inf / inf``,
+    i.e. ``nan`` (NumPy's warnings are silenced; the nan is the lesson).
+
+    Example:
+        >>> naive_softmax([1000.0, 0.0]).tolist()
+        [nan, 0.0]
+    """
+    z = _logits(logits)
+    with np.errstate(over="ignore", invalid="ignore"):
+        e = np.exp(z)
+        return e / e.sum(axis=-1, keepdims=True)
+
+
+def stable_softmax(logits: Any) -> np.ndarray:
+    """``exp(z − max z) / sum(exp(z − max z))``: the same value, no overflow.
+
+    Subtracting a constant changes nothing (softmax is shift invariant), and
+    after subtracting the maximum every exponent is ≤ 0, so ``exp`` ≤ 1.
+
+    Example:
+        >>> stable_softmax([1000.0, 0.0]).tolist()
+        [1.0, 0.0]
+    """
+    z = _logits(logits)
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def softmax_overflow_table(logits: Any) -> pd.DataFrame:
+    """The naive, stable and Keras softmax of ``logits`` side by side."""
+    z = _logits(logits).ravel()
+    return pd.DataFrame(
+        {
+            "logit": z,
+            "naive": naive_softmax(z),
+            "stable": stable_softmax(z),
+            "keras": softmax(z),
+        }
+    )
+
+
+# ----------------------------------------------------------------------------
+# 4. Gradient flow in a deep MLP
+# ----------------------------------------------------------------------------
+
+INITIALIZERS: tuple[str, ...] = (
+    "zeros",
+    "random_normal",
+    "glorot_uniform",
+    "he_normal",
+    "lecun_normal",
+)
+#: Batch-norm momentum of the gradient-lab MLP (Keras' default is 0.99).
+BN_MOMENTUM = 0.9
+#: A unit counts as saturated when ``0 < |f'(z)| < SATURATED_SLOPE`` for most samples.
+SATURATED_SLOPE = 0.01
+
+
+def make_initializer(
+    name: str, seed: int, sigma: float = 0.05
+) -> keras.initializers.Initializer:
+    """A seeded Keras kernel initializer by name (``sigma`` for ``random_normal``)."""
+    if name not in INITIALIZERS:
+        raise ValueError(
+            f"Unknown initializer {name!r}; expected one of {list(INITIALIZERS)}"
+        )
+    if name == "zeros":
+        return keras.initializers.Zeros()
+    if name == "random_normal":
+        return keras.initializers.RandomNormal(stddev=sigma, seed=seed)
+    classes = {
+        "glorot_uniform": keras.initializers.GlorotUniform,
+        "he_normal": keras.initializers.HeNormal,
+        "lecun_normal": keras.initializers.LecunNormal,
+    }
+    return classes[name](seed=seed)
+
+
+def layer_seed(seed: int, layer: int) -> int:
+    """The initializer seed of layer ``layer`` (0-based): distinct per layer.
+
+    Two layers of the same shape and the same seed would start with
+    *identical* weights, so every layer gets its own seed.
+    """
+    return int(seed) * 1009 + int(layer)
+
+
+def _check_mlp_args(activation, depth, width, initializer, sigma) -> None:
+    get_spec(activation)
+    if initializer not in INITIALIZERS:
+        raise ValueError(
+            f"Unknown initializer {initializer!r}; expected one of {list(INITIALIZERS)}"
+        )
+    if not (isinstance(depth, (int, np.integer)) and 1 <= depth <= 50):
+        raise ValueError(f"depth must be an integer between 1 and 50, got {depth!r}")
+    if not (isinstance(width, (int, np.integer)) and 1 <= width <= 512):
+        raise ValueError(f"width must be an integer between 1 and 512, got {width!r}")
+    if not (isinstance(sigma, (int, float)) and 0 < sigma <= 10):
+        raise ValueError(f"sigma must be a number in (0, 10], got {sigma!r}")
+
+
+def _dense_activation(name: str) -> str | Callable[[Any], Any]:
+    """What ``Dense(activation=...)`` gets: the name, or a bound function."""
+    spec = get_spec(name)
+    # keras.activations.threshold has required arguments; bind the defaults.
+    return keras_function(spec.name) if spec.name == "threshold" else spec.name
+
+
+def build_mlp(
+    activation: str,
+    depth: int,
+    width: int,
+    initializer: str,
+    seed: int = 0,
+    *,
+    sigma: float = 0.05,
+    batch_norm: bool = False,
+    num_inputs: int = 64,
+    num_classes: int = 10,
+) -> keras.Sequential:
+    """The gradient-lab MLP: 64 inputs → ``depth`` hidden layers → softmax over 10.
+
+    Without batch normalisation a hidden layer is ``Dense(width, activation)``.
+    With it, the layer is ``Dense(width)`` → ``BatchNormalization`` →
+    ``Activation``: the normalisation sits between the affine map and the
+    nonlinearity, as in Ioffe & Szegedy (2015) and d2l. Its ``momentum`` is
+    0.9 rather than Keras' 0.99 so that the moving statistics used at
+    validation keep up within a short lesson-sized run.
+
+    Every Dense layer, the softmax output layer included, uses the chosen
+    initializer (seeded per layer by :func:`layer_seed`); biases start at 0.
+
+    Example:
+        >>> model = build_mlp("relu", 3, 8, "he_normal")
+        >>> [layer.name.split("_")[0] for layer in model.layers]
+        ['hidden', 'hidden', 'hidden', 'output']
+    """
+    _check_mlp_args(activation, depth, width, initializer, sigma)
+    act = _dense_activation(activation)
+    layers: list[Any] = [keras.Input((num_inputs,))]
+    for i in range(depth):
+        init = make_initializer(initializer, layer_seed(seed, i), sigma)
+        name = f"hidden_{i + 1}"
+        if not batch_norm:
+            layers.append(
+                keras.layers.Dense(
+                    width, activation=act, kernel_initializer=init, name=name
+                )
+            )
+            continue
+        layers += [
+            keras.layers.Dense(width, kernel_initializer=init, name=name),
+            keras.layers.BatchNormalization(
+                momentum=BN_MOMENTUM, name=f"batch_norm_{i + 1}"
+            ),
+            keras.layers.Activation(act, name=f"activation_{i + 1}"),
+        ]
+    init = make_initializer(initializer, layer_seed(seed, depth), sigma)
+    layers.append(
+        keras.layers.Dense(
+            num_classes, activation="softmax", kernel_initializer=init, name="output"
+        )
+    )
+    return keras.Sequential(layers, name=f"mlp_{get_spec(activation).name}_{depth}")
+
+
+def digits_flat(seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The digits split of ``datasets.load("digits", seed=seed)``, flattened to 64 features.
+
+    Returns:
+        ``(x_train, y_train, x_val, y_val)``; x float32 ``(n, 64)`` in [0, 1],
+        y int32 digit labels.
+    """
+    ds = datasets.load("digits", seed=seed)
+    flat = lambda a: a.reshape(len(a), -1)  # noqa: E731  (N, 8, 8, 1) -> (N, 64)
+    return flat(ds.x_train), ds.y_train, flat(ds.x_val), ds.y_val
+
+
+@dataclasses.dataclass(frozen=True)
+class GradientProbe:
+    """Per-layer statistics of one forward/backward pass at initialisation.
+
+    Attributes:
+        table: One row per hidden layer (see :func:`gradient_flow`).
+        samples: Layer number (1 = nearest the input) -> a subsample of that
+            layer's activations (outputs of its activation function), for
+            histograms.
+    """
+
+    table: pd.DataFrame
+    samples: dict[int, np.ndarray]
+
+
+def probe_model(
+    model: keras.Model,
+    x: np.ndarray,
+    y: np.ndarray,
+    *,
+    max_samples: int = 2000,
+    seed: int = 0,
+) -> GradientProbe:
+    """Gradient norms and activation statistics of a :func:`build_mlp` model.
+
+    One forward pass layer by layer (batch-norm layers in training mode, as in
+    a training step) records each hidden layer's pre-activation ``z``
+    and activation ``a = f(z)``; one backward pass gives ``∂L/∂W`` for every
+    kernel, with ``L`` the mean sparse categorical crossentropy. ``f'(z)`` is
+    taken by autodiff of the layer's own activation function.
+
+    Columns of ``table``: ``layer``, ``grad_norm`` (L2 norm of ``∂L/∂W``),
+    ``bias_grad_norm``, ``activation_mean``, ``activation_std``,
+    ``dead_fraction`` (units whose ``f'(z)`` is exactly 0 on every sample: they
+    pass no gradient at all; for ReLU, output 0 on every sample),
+    ``saturated_fraction`` (other units with ``0 < |f'(z)| <`` 0.01 on most
+    samples, e.g. sigmoid/tanh pushed into their flat tails) and
+    ``mean_abs_slope`` (mean ``|f'(z)|``).
+    """
+    x_t = tf.constant(np.asarray(x, np.float32))
+    hidden = [layer for layer in model.layers if layer.name.startswith("hidden_")]
+    has_bn = any(isinstance(layer, keras.layers.Activation) for layer in model.layers)
+    rows, samples = [], {}
+    rng = np.random.default_rng(seed)
+    with tf.GradientTape() as tape:
+        h = x_t
+        for layer in model.layers:
+            if layer in hidden and not has_bn:
+                z = tf.matmul(h, layer.kernel) + layer.bias  # Dense without BN
+            elif isinstance(layer, keras.layers.Activation):
+                z = h  # Dense -> BatchNormalization -> here
+            else:
+                h = layer(h, training=True)
+                continue
+            with tf.GradientTape() as inner:
+                inner.watch(z)
+                h = layer.activation(z)
+            slope = inner.gradient(h, z)
+            slope = tf.zeros_like(z) if slope is None else slope
+            rows.append(_layer_stats(h.numpy(), np.abs(slope.numpy())))
+            values = h.numpy().ravel()
+            if values.size > max_samples:
+                values = rng.choice(values, max_samples, replace=False)
+            samples[len(rows)] = values
+        loss = keras.losses.SparseCategoricalCrossentropy()(y, h)
+    variables = [v for layer in hidden for v in (layer.kernel, layer.bias)]
+    grads = tape.gradient(loss, variables)
+    for i, row in enumerate(rows):
+        kernel_grad, bias_grad = grads[2 * i], grads[2 * i + 1]
+        row["grad_norm"] = (
+            float(tf.norm(kernel_grad)) if kernel_grad is not None else 0.0
+        )
+        row["bias_grad_norm"] = (
+            float(tf.norm(bias_grad)) if bias_grad is not None else 0.0
+        )
+    table = pd.DataFrame(rows)
+    table.insert(0, "layer", np.arange(1, len(rows) + 1))
+    order = [
+        "layer",
+        "grad_norm",
+        "bias_grad_norm",
+        "activation_mean",
+        "activation_std",
+    ]
+    table = table[order + [c for c in table.columns if c not in order]]
+    table.attrs["loss"] = float(loss)
+    return GradientProbe(table=table, samples=samples)
+
+
+def _layer_stats(a: np.ndarray, slope: np.ndarray) -> dict[str, float]:
+    dead = np.all(slope == 0.0, axis=0)
+    small = (slope > 0.0) & (slope < SATURATED_SLOPE)
+    saturated = (small.mean(axis=0) > 0.5) & ~dead
+    return {
+        "activation_mean": float(a.mean()),
+        "activation_std": float(a.std()),
+        "dead_fraction": float(dead.mean()),
+        "saturated_fraction": float(saturated.mean()),
+        "mean_abs_slope": float(slope.mean()),
+    }
+
+
+def probe_gradient_flow(
+    activation: str,
+    depth: int,
+    width: int,
+    initializer: str,
+    seed: int = 0,
+    *,
+    sigma: float = 0.05,
+    batch_norm: bool = False,
+    num_samples: int = 256,
+) -> GradientProbe:
+    """Build the MLP and probe it on ``num_samples`` training digits (one pass).
+
+    Returns both the per-layer table and activation samples; see
+    :func:`probe_model`. :func:`gradient_flow` and :func:`activation_samples`
+    return one part each.
+    """
+    _check_mlp_args(activation, depth, width, initializer, sigma)
+    x_train, y_train, _, _ = digits_flat(seed)
+    if not (
+        isinstance(num_samples, (int, np.integer)) and 1 <= num_samples <= len(x_train)
+    ):
+        raise ValueError(
+            f"num_samples must be an integer between 1 and {len(x_train)}, got {num_samples!r}"
+        )
+    model = build_mlp(
+        activation, depth, width, initializer, seed, sigma=sigma, batch_norm=batch_norm
+    )
+    return probe_model(model, x_train[:num_samples], y_train[:num_samples], seed=seed)
+
+
+def gradient_flow(
+    activation: str,
+    depth: int,
+    width: int,
+    initializer: str,
+    seed: int = 0,
+    *,
+    sigma: float = 0.05,
+    batch_norm: bool = False,
+    num_samples: int = 256,
+) -> pd.DataFrame:
+    """Per-layer gradient norms and activation statistics at initialisation.
+
+    The model is :func:`build_mlp` (64 digit pixels → ``depth`` hidden
+    layers → softmax over 10 classes); the loss is the sparse categorical
+    crossentropy on the first ``num_samples`` training digits of
+    ``datasets.load("digits", seed=seed)``.
+
+    Returns:
+        One row per hidden layer, layer 1 nearest the input, with columns
+        ``layer, grad_norm, bias_grad_norm, activation_mean, activation_std,
+        dead_fraction, saturated_fraction, mean_abs_slope`` (see
+        :func:`probe_model`).
+
+    Example:
+        >>> table = gradient_flow("relu", 3, 16, "he_normal")
+        >>> table["layer"].tolist(), bool((table["grad_norm"] > 0).all())
+        ([1, 2, 3], True)
+    """
+    return probe_gradient_flow(
+        activation,
+        depth,
+        width,
+        initializer,
+        seed,
+        sigma=sigma,
+        batch_norm=batch_norm,
+        num_samples=num_samples,
+    ).table
+
+
+def activation_samples(
+    activation: str,
+    depth: int,
+    width: int,
+    initializer: str,
+    seed: int = 0,
+    *,
+    sigma: float = 0.05,
+    batch_norm: bool = False,
+    num_samples: int = 256,
+) -> dict[int, np.ndarray]:
+    """Layer number -> subsampled activations (≤ 2000 values), for histograms."""
+    return probe_gradient_flow(
+        activation,
+        depth,
+        width,
+        initializer,
+        seed,
+        sigma=sigma,
+        batch_norm=batch_norm,
+        num_samples=num_samples,
+    ).samples
+
+
+# ----------------------------------------------------------------------------
+# 5. Training task: the gradient lab
+# ----------------------------------------------------------------------------
+
+OPTIMIZERS: tuple[str, ...] = ("sgd", "adam")
+
+
+@dataclasses.dataclass(frozen=True)
+class GradientLabConfig:
+    """Train the gradient-lab MLP on the digits.
+
+    The default is the classic failure: ten sigmoid layers with small random
+    weights, whose first layers hardly receive any gradient.
+    """
+
+    activation: str = "sigmoid"
+    depth: int = 10
+    width: int = 32
+    initializer: str = "random_normal"
+    sigma: float = 0.05
+    batch_norm: bool = False
+    epochs: int = 15
+    learning_rate: float = 0.1
+    optimizer: str = "sgd"
+    batch_size: int = 64
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        _check_mlp_args(
+            self.activation, self.depth, self.width, self.initializer, self.sigma
+        )
+        if self.optimizer not in OPTIMIZERS:
+            raise ValueError(
+                f"Unknown optimizer {self.optimizer!r}; expected one of {list(OPTIMIZERS)}"
+            )
+        if not (isinstance(self.epochs, int) and 1 <= self.epochs <= 500):
+            raise ValueError(
+                f"epochs must be an integer between 1 and 500, got {self.epochs!r}"
+            )
+        if not (isinstance(self.batch_size, int) and self.batch_size >= 1):
+            raise ValueError(
+                f"batch_size must be a positive integer, got {self.batch_size!r}"
+            )
+        if not (
+            isinstance(self.learning_rate, (int, float))
+            and 0 < self.learning_rate <= 10
+        ):
+            raise ValueError(
+                f"learning_rate must be in (0, 10], got {self.learning_rate!r}"
+            )
+
+
+def _optimizer(name: str, learning_rate: float) -> keras.optimizers.Optimizer:
+    if name == "adam":
+        return keras.optimizers.Adam(learning_rate)
+    return keras.optimizers.SGD(learning_rate)
+
+
+def train_gradient_lab(
+    config: GradientLabConfig,
+    *,
+    on_progress: Callable[[dict[str, Any]], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> train.TaskResult:
+    """Train the gradient-lab MLP; a training task (see ``dlcore.train``).
+
+    Returns:
+        A ``train.TaskResult`` with ``metrics`` ``val_accuracy``, ``val_loss``,
+        ``loss``, ``grad_ratio`` (first/last hidden layer gradient norm at
+        initialisation) and ``artifacts`` ``initial_flow`` and ``final_flow``
+        (:func:`gradient_flow` tables as dicts of lists, before and after
+        training, on the same 256 training digits).
+    """
+    x_train, y_train, x_val, y_val = digits_flat(config.seed)
+    model = build_mlp(
+        config.activation,
+        config.depth,
+        config.width,
+        config.initializer,
+        config.seed,
+        sigma=config.sigma,
+        batch_norm=config.batch_norm,
+    )
+    model.compile(
+        optimizer=_optimizer(config.optimizer, config.learning_rate),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+    probe_x, probe_y = x_train[:256], y_train[:256]
+    initial = probe_model(model, probe_x, probe_y, seed=config.seed).table
+    fit = train.fit(
+        model,
+        x_train,
+        y_train,
+        epochs=config.epochs,
+        batch_size=config.batch_size,
+        validation_data=(x_val, y_val),
+        seed=config.seed,
+        on_progress=on_progress,
+        should_stop=should_stop,
+    )
+    final = probe_model(model, probe_x, probe_y, seed=config.seed).table
+    last = fit.history.iloc[-1] if len(fit.history) else {}
+    grads = initial["grad_norm"].to_numpy()
+    metrics = {
+        "val_accuracy": float(last.get("val_accuracy", np.nan)),
+        "val_loss": float(last.get("val_loss", np.nan)),
+        "loss": float(last.get("loss", np.nan)),
+        "grad_ratio": float(grads[0] / grads[-1]) if grads[-1] > 0 else float("nan"),
+    }
+    artifacts = {
+        "initial_flow": initial.to_dict(orient="list"),
+        "final_flow": final.to_dict(orient="list"),
+    }
+    return train.TaskResult.from_fit(
+        fit, metrics=metrics, artifacts=artifacts, keep_weights=False
+    )
+
+
+_INITIALIZER_CODE = {
+    "zeros": "keras.initializers.Zeros()",
+    "random_normal": "keras.initializers.RandomNormal(stddev=SIGMA, seed=seed)",
+    "glorot_uniform": "keras.initializers.GlorotUniform(seed=seed)",
+    "he_normal": "keras.initializers.HeNormal(seed=seed)",
+    "lecun_normal": "keras.initializers.LecunNormal(seed=seed)",
+}
+
+#: Flattens the digits that ``codegen.dataset_code("digits")`` loads.
+FLATTEN_CODE = (
+    "x_train = x_train.reshape(len(x_train), -1)  # (N, 8, 8, 1) -> (N, 64)\n"
+    "x_val = x_val.reshape(len(x_val), -1)"
+)
+
+
+def code_gradient_lab(config: GradientLabConfig) -> str:
+    """A standalone script (NumPy, Keras, scikit-learn) reproducing the task.
+
+    It prints the gradient norm of every hidden kernel at initialisation, then
+    trains with ``model.fit`` on exactly the batches ``dlcore.train.fit`` uses
+    (see ``dlcore.codegen.FIT_LOOP``), so the final metrics match.
+
+    Example:
+        >>> code = code_gradient_lab(GradientLabConfig())
+        >>> "model.fit(" in code and "import dlcore" not in code
+        True
+    """
+    c = config
+    spec = get_spec(c.activation)
+    if spec.name == "threshold":  # its Keras function has required arguments
+        act = "lambda z: keras.activations.threshold(z, 0.0, 0.0)"
+    else:
+        act = repr(spec.name)
+    if c.batch_norm:  # Dense -> BatchNormalization -> Activation
+        hidden = (
+            "    layers.append(keras.layers.Dense(WIDTH, kernel_initializer=initializer(i)))\n"
+            "    layers.append(keras.layers.BatchNormalization(momentum=BN_MOMENTUM))\n"
+            "    layers.append(keras.layers.Activation(ACTIVATION))"
+        )
+    else:
+        hidden = (
+            "    layers.append(\n"
+            "        keras.layers.Dense(WIDTH, activation=ACTIVATION, "
+            "kernel_initializer=initializer(i))\n"
+            "    )"
+        )
+    optimizer = "Adam" if c.optimizer == "adam" else "SGD"
+    model_code = (
+        "def initializer(layer):\n"
+        "    seed = SEED * 1009 + layer  # a different seed for every layer\n"
+        f"    return {_INITIALIZER_CODE[c.initializer]}\n\n\n"
+        "layers = [keras.Input((64,))]\n"
+        "for i in range(DEPTH):\n"
+        f"{hidden}\n"
+        "layers.append(\n"
+        '    keras.layers.Dense(10, activation="softmax", '
+        "kernel_initializer=initializer(DEPTH))\n"
+        ")\n"
+        "model = keras.Sequential(layers)"
+    )
+    probe_code = (
+        "# Gradient of the loss with respect to every hidden kernel, at initialisation.\n"
+        "loss_fn = keras.losses.SparseCategoricalCrossentropy()\n"
+        "with tf.GradientTape() as tape:\n"
+        "    loss = loss_fn(y_train[:256], model(x_train[:256], training=True))\n"
+        "kernels = [layer.kernel for layer in model.layers "
+        "if isinstance(layer, keras.layers.Dense)]\n"
+        "for number, grad in enumerate(tape.gradient(loss, kernels[:-1]), start=1):\n"
+        '    print(f"layer {number:2d}: |dL/dW| = {float(tf.norm(grad)):.3e}")'
+    )
+    compile_code = (
+        "model.compile(\n"
+        f"    optimizer=keras.optimizers.{optimizer}(learning_rate=LEARNING_RATE),\n"
+        '    loss="sparse_categorical_crossentropy",\n'
+        '    metrics=["accuracy"],\n'
+        ")"
+    )
+    return codegen.script(
+        codegen.header(
+            f"Gradient lab: {c.depth} {spec.name} layers of {c.width} units on the digits",
+            "Prints the gradient norm of every hidden kernel at initialisation, "
+            "then trains the network with model.fit on the batches the dashboard used.",
+        ),
+        "import numpy as np\nimport keras\nimport tensorflow as tf",
+        codegen.constants(
+            SEED=c.seed,
+            VAL_FRACTION=0.25,
+            DEPTH=c.depth,
+            WIDTH=c.width,
+            SIGMA=c.sigma,
+            BN_MOMENTUM=BN_MOMENTUM,
+            LEARNING_RATE=c.learning_rate,
+            BATCH_SIZE=c.batch_size,
+            EPOCHS=c.epochs,
+        )
+        + f"\nACTIVATION = {act}",
+        codegen.dataset_code("digits"),
+        FLATTEN_CODE,
+        model_code,
+        probe_code,
+        compile_code,
+        codegen.FIT_LOOP,
+    )

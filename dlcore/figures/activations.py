@@ -1,0 +1,317 @@
+"""Figures of the Activations topic: functions, properties, softmax, gradient flow.
+
+Builders take names and plain arrays / DataFrames (from
+:mod:`dlcore.activations`) and return a styled ``go.Figure``; every title and
+axis label goes through the i18n catalogue.
+
+>>> fig = activation_figure(["relu", "tanh"])
+>>> [trace.name for trace in fig.data]
+['relu(x)', 'relu′(x)', 'tanh(x)', 'tanh′(x)']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from dlcore import activations
+from dlcore.figures import theme
+from dlcore.i18n import t
+
+#: At most this many activations are overlaid in one chart (readability).
+MAX_OVERLAY = 4
+
+
+def activation_figure(
+    names: Sequence[str],
+    *,
+    params: Mapping[str, Mapping[str, Any]] | None = None,
+    x_range: tuple[float, float] = (-5.0, 5.0),
+    num_points: int = 801,
+    show_derivative: bool = True,
+    lang: str = "en",
+) -> go.Figure:
+    """Each activation ``f`` (solid) and its derivative ``f′`` (dashed, same colour).
+
+    Values come from :func:`dlcore.activations.evaluate`, i.e. Keras and
+    autodiff.
+
+    Args:
+        names: Up to :data:`MAX_OVERLAY` activation names.
+        params: Optional parameters per name, e.g. ``{"elu": {"alpha": 0.5}}``.
+        x_range: The plotted input interval.
+        num_points: Sample points.
+        show_derivative: Add the dashed ``f′`` traces.
+        lang: ``"en"`` or ``"zh"``.
+    """
+    names = list(names)
+    if not 1 <= len(names) <= MAX_OVERLAY:
+        raise ValueError(
+            f"Choose between 1 and {MAX_OVERLAY} activations, got {len(names)}"
+        )
+    params = params or {}
+    x = np.linspace(x_range[0], x_range[1], int(num_points))
+    fig = go.Figure()
+    for i, name in enumerate(names):
+        y, dy = activations.evaluate(name, x, **params.get(name, {}))
+        color = theme.color(i)
+        fig.add_scatter(
+            x=x,
+            y=y,
+            name=t("act.legend.function", lang, name=name),
+            mode="lines",
+            line={"color": color, "width": 3},
+            legendgroup=name,
+        )
+        if show_derivative:
+            fig.add_scatter(
+                x=x,
+                y=dy,
+                name=t("act.legend.derivative", lang, name=name),
+                mode="lines",
+                line={"color": color, "dash": "dash", "width": 2},
+                legendgroup=name,
+            )
+    fig.add_hline(y=0, line={"color": "#9aa5b1", "width": 1})
+    fig.add_vline(x=0, line={"color": "#9aa5b1", "width": 1})
+    title = "act.fig.functions" if show_derivative else "act.fig.function_only"
+    return theme.styled(
+        fig,
+        title=t(title, lang),
+        x_title=t("act.axis.x", lang),
+        y_title=t("act.axis.y", lang),
+    )
+
+
+_PROPERTY_COLUMNS = (
+    "range",
+    "zero_centred",
+    "monotonic",
+    "saturating",
+    "max_grad",
+    "max_grad_at",
+    "zero_grad_at",
+)
+
+
+def properties_frame(
+    names: Sequence[str] | None = None, *, lang: str = "en"
+) -> pd.DataFrame:
+    """:func:`dlcore.activations.properties_table` with translated headers and values.
+
+    >>> properties_frame(["sigmoid"], lang="zh").columns[0]
+    '值域'
+    """
+    table = activations.properties_table(names)[list(_PROPERTY_COLUMNS)].copy()
+    yes, no = t("act.yes", lang), t("act.no", lang)
+    for column in ("zero_centred", "monotonic"):
+        table[column] = [yes if v else no for v in table[column]]
+    table["saturating"] = [t(f"act.sat.{v}", lang) for v in table["saturating"]]
+    table["max_grad"] = [
+        "∞" if np.isinf(v) else f"{v:.4g}" for v in table["max_grad"].astype(float)
+    ]
+    table.index.name = t("act.props.name", lang)
+    return table.rename(
+        columns={c: t(f"act.props.{c}", lang) for c in _PROPERTY_COLUMNS}
+    )
+
+
+def properties_figure(
+    names: Sequence[str] | None = None, *, lang: str = "en"
+) -> go.Figure:
+    """The properties table (:func:`properties_frame`) as a Plotly table."""
+    frame = properties_frame(names, lang=lang).reset_index()
+    fig = go.Figure(
+        go.Table(
+            header={
+                "values": list(frame.columns),
+                "fill_color": theme.COLORS[0],
+                "font": {"color": "white"},
+                "align": "left",
+            },
+            cells={
+                "values": [frame[c].tolist() for c in frame.columns],
+                "align": "left",
+            },
+        )
+    )
+    height = min(theme.TALL_HEIGHT * 2, 90 + 32 * len(frame))
+    return theme.styled(
+        fig, title=t("act.props.title", lang), height=height, legend=False
+    )
+
+
+def softmax_figure(
+    logits: Sequence[float],
+    temperatures: Sequence[float] = (1.0,),
+    *,
+    class_names: Sequence[str] | None = None,
+    lang: str = "en",
+) -> go.Figure:
+    """Grouped bars of ``softmax(logits / T)`` for each temperature ``T``.
+
+    >>> fig = softmax_figure([2.0, 1.0, 0.1], [0.5, 1.0, 5.0])
+    >>> len(fig.data), round(float(sum(fig.data[0].y)), 6)
+    (3, 1.0)
+    """
+    z = np.asarray(logits, np.float32)
+    names = list(class_names) if class_names else [str(i) for i in range(len(z))]
+    fig = go.Figure()
+    for i, temperature in enumerate(temperatures):
+        probabilities = activations.softmax(z, temperature=float(temperature))
+        fig.add_bar(
+            x=names,
+            y=probabilities,
+            name=t("act.softmax.temperature", lang, temperature=float(temperature)),
+            marker_color=theme.color(i),
+            text=[f"{p:.2f}" for p in probabilities],
+            textposition="outside",
+        )
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(range=[0, 1.1])
+    return theme.styled(
+        fig,
+        title=t("act.softmax.title", lang),
+        x_title=t("act.softmax.class", lang),
+        y_title=t("act.softmax.probability", lang),
+    )
+
+
+def _as_frame(table: pd.DataFrame | Mapping[str, Sequence[Any]]) -> pd.DataFrame:
+    return table if isinstance(table, pd.DataFrame) else pd.DataFrame(dict(table))
+
+
+def gradient_flow_figure(
+    tables: pd.DataFrame | Mapping[str, pd.DataFrame | Mapping[str, Sequence[Any]]],
+    *,
+    lang: str = "en",
+) -> go.Figure:
+    """Gradient norm ``‖∂L/∂W‖`` per hidden layer on a log scale.
+
+    Args:
+        tables: One :func:`dlcore.activations.gradient_flow` table, or several
+            by legend name (e.g. ``{"before training": ..., "after training":
+            ...}``; dicts of lists as stored in task artifacts work too).
+            Exact zeros cannot be drawn on a log axis; they are left out and
+            the chart says so.
+
+    >>> table = pd.DataFrame({"layer": [1, 2], "grad_norm": [1e-6, 1e-2]})
+    >>> gradient_flow_figure(table).layout.yaxis.type
+    'log'
+    """
+    if isinstance(tables, pd.DataFrame):
+        tables = {"": tables}
+    fig = go.Figure()
+    all_zero = True
+    for i, (name, table) in enumerate(tables.items()):
+        frame = _as_frame(table)
+        norms = frame["grad_norm"].astype(float).to_numpy()
+        all_zero &= bool(np.all(norms == 0))
+        fig.add_scatter(
+            x=frame["layer"],
+            y=np.where(norms > 0, norms, np.nan),
+            name=name or t("act.flow.grad_norm", lang),
+            mode="lines+markers",
+            line={"color": theme.color(i), "width": 3},
+            marker={"size": 8},
+        )
+    if all_zero:
+        fig.add_annotation(
+            text=t("act.flow.zero_note", lang),
+            xref="paper",
+            yref="paper",
+            x=0.5,
+            y=0.5,
+            showarrow=False,
+        )
+    fig.update_yaxes(type="log", exponentformat="power")
+    fig.update_xaxes(dtick=1)
+    return theme.styled(
+        fig,
+        title=t("act.flow.title", lang),
+        x_title=t("act.flow.layer", lang),
+        y_title=t("act.flow.grad_norm", lang),
+        legend=len(tables) > 1,
+    )
+
+
+def activation_histogram_figure(
+    samples: Mapping[int, np.ndarray],
+    *,
+    num_bins: int = 40,
+    value_range: tuple[float, float] | None = None,
+    lang: str = "en",
+) -> go.Figure:
+    """Per-layer histograms of the activations as one heatmap (layer × value).
+
+    Each row is a layer (1 at the bottom, nearest the input); the colour is
+    the fraction of that layer's activations in each bin, so collapsing or
+    saturating distributions are visible at a glance for any depth.
+
+    >>> fig = activation_histogram_figure({1: np.zeros(10), 2: np.ones(10)}, num_bins=4)
+    >>> fig.data[0].z.shape
+    (2, 4)
+    """
+    layers = sorted(samples)
+    values = [np.asarray(samples[k], np.float64).ravel() for k in layers]
+    finite = np.concatenate([v[np.isfinite(v)] for v in values] or [np.zeros(1)])
+    if value_range is None:
+        lo, hi = (
+            (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+        )
+        value_range = (lo, hi) if hi > lo else (lo - 0.5, hi + 0.5)
+    edges = np.linspace(value_range[0], value_range[1], int(num_bins) + 1)
+    counts = np.stack([np.histogram(v[np.isfinite(v)], bins=edges)[0] for v in values])
+    fractions = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1)
+    fig = go.Figure(
+        go.Heatmap(
+            x=0.5 * (edges[:-1] + edges[1:]),
+            y=layers,
+            z=fractions,
+            colorscale=theme.SEQUENTIAL,
+            colorbar={"title": {"text": t("act.hist.fraction", lang)}},
+            hovertemplate="%{y}: %{x:.3g} → %{z:.1%}<extra></extra>",
+        )
+    )
+    fig.update_yaxes(dtick=1)
+    return theme.styled(
+        fig,
+        title=t("act.hist.title", lang),
+        x_title=t("act.hist.value", lang),
+        y_title=t("act.hist.layer", lang),
+        legend=False,
+    )
+
+
+def unit_health_figure(
+    table: pd.DataFrame | Mapping[str, Sequence[Any]], *, lang: str = "en"
+) -> go.Figure:
+    """Fractions of dead and saturated units per layer (grouped bars).
+
+    >>> table = pd.DataFrame({"layer": [1], "dead_fraction": [0.5], "saturated_fraction": [0.0]})
+    >>> [trace.name for trace in unit_health_figure(table).data][0]
+    'dead (f′ = 0 on every sample)'
+    """
+    frame = _as_frame(table)
+    fig = go.Figure()
+    for i, column in enumerate(("dead_fraction", "saturated_fraction")):
+        key = "act.health.dead" if column == "dead_fraction" else "act.health.saturated"
+        fig.add_bar(
+            x=frame["layer"],
+            y=frame[column],
+            name=t(key, lang),
+            marker_color=theme.CLASS_COLORS[i],
+        )
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(range=[0, 1.05], tickformat=".0%")
+    fig.update_xaxes(dtick=1)
+    return theme.styled(
+        fig,
+        title=t("act.health.title", lang),
+        x_title=t("act.flow.layer", lang),
+        y_title=t("act.health.fraction", lang),
+    )

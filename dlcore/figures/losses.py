@@ -1,0 +1,248 @@
+"""Figures of the Losses topic: curves, distributions, outliers, pairings.
+
+>>> fig = loss_curve_figure(["mse", "mae"], target=0.0, x_range=(-2.0, 2.0))
+>>> [trace.name for trace in fig.data]
+['mse', 'mse', 'mae', 'mae']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from dlcore import losses
+from dlcore.figures import theme
+from dlcore.i18n import t
+
+_DEFAULT_RANGES = {
+    "probability": (0.0, 1.0),
+    "logit": (-6.0, 6.0),
+    "rate": (0.0, 6.0),
+    "real": (-3.0, 3.0),
+}
+
+
+def loss_curve_figure(
+    names: Sequence[str],
+    *,
+    target: float,
+    params: Mapping[str, Mapping[str, Any]] | None = None,
+    x_range: tuple[float, float] | None = None,
+    num_points: int = 401,
+    num_classes: int = 3,
+    lang: str = "en",
+) -> go.Figure:
+    """Loss (left) and ``dL/dŷ`` (right) of one sample against the prediction.
+
+    All ``names`` must share the x-axis kind (see
+    :func:`dlcore.losses.prediction_kind`). Probabilities are sampled inside
+    ``[1e-4, 1 − 1e-4]`` so that Keras' clipping at 1e-7 is not the whole
+    picture. See :func:`dlcore.losses.curve` for multi-class losses.
+    """
+    names = list(names)
+    if not names:
+        raise ValueError("Choose at least one loss")
+    params = params or {}
+    kinds = {losses.prediction_kind(n, **params.get(n, {})) for n in names}
+    if len(kinds) > 1:
+        raise ValueError(
+            f"These losses need different x-axes ({sorted(kinds)}); plot them apart"
+        )
+    kind = kinds.pop()
+    lo, hi = x_range or _DEFAULT_RANGES[kind]
+    if kind == "probability":
+        lo, hi = max(lo, 1e-4), min(hi, 1 - 1e-4)
+    x = np.linspace(lo, hi, int(num_points), dtype=np.float32)
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        horizontal_spacing=0.1,
+        subplot_titles=(t("loss.fig.curve", lang), t("loss.fig.derivative", lang)),
+    )
+    for i, name in enumerate(names):
+        loss, slope = losses.curve(
+            name, target, x, num_classes=num_classes, **params.get(name, {})
+        )
+        for col, y in ((1, loss), (2, slope)):
+            fig.add_scatter(
+                x=x,
+                y=y,
+                name=name,
+                mode="lines",
+                line={"color": theme.color(i), "width": 3},
+                legendgroup=name,
+                showlegend=col == 1,
+                row=1,
+                col=col,
+            )
+    fig.add_hline(y=0, line={"color": "#9aa5b1", "width": 1}, row=1, col=2)
+    for col in (1, 2):
+        fig.update_xaxes(title_text=t(f"loss.axis.{kind}", lang), row=1, col=col)
+    fig.update_yaxes(title_text=t("loss.axis.loss", lang), row=1, col=1)
+    fig.update_yaxes(title_text=t("loss.axis.derivative", lang), row=1, col=2)
+    return theme.styled(
+        fig, title=t("loss.fig.curve_title", lang, target=float(target))
+    )
+
+
+def distribution_figure(
+    p: Sequence[float],
+    q: Sequence[float],
+    *,
+    labels: Sequence[str] | None = None,
+    lang: str = "en",
+) -> go.Figure:
+    """Bars of P (target) and Q (prediction), normalised, with KL in the title.
+
+    >>> fig = distribution_figure([1, 1], [3, 1])
+    >>> [round(v, 2) for v in fig.data[1].y]
+    [0.75, 0.25]
+    """
+    stats = losses.distribution_stats(p, q)
+    names = list(labels) if labels else [str(i) for i in range(len(stats["p"]))]
+    fig = go.Figure()
+    for i, key in enumerate(("p", "q")):
+        fig.add_bar(
+            x=names,
+            y=stats[key],
+            name=t(f"loss.dist.{key}", lang),
+            marker_color=theme.CLASS_COLORS[1 - i],
+        )
+    fig.update_layout(barmode="group")
+    title = (
+        f"{t('loss.dist.kl_pq', lang)} = {stats['kl_pq']:.3f}, "
+        f"{t('loss.dist.kl_qp', lang)} = {stats['kl_qp']:.3f}, "
+        f"{t('loss.dist.cross_entropy', lang)} = {stats['cross_entropy']:.3f}"
+    )
+    return theme.styled(
+        fig,
+        title=title,
+        x_title=t("loss.dist.category", lang),
+        y_title=t("loss.dist.probability", lang),
+    )
+
+
+def _run_label(run: str, lang: str) -> str:
+    return t(f"loss.run.{run}", lang)
+
+
+def outlier_fit_figure(artifacts: Mapping[str, Any], *, lang: str = "en") -> go.Figure:
+    """The data (outliers highlighted), the true line and the three fitted lines.
+
+    Args:
+        artifacts: ``train_outlier_lab(...).artifacts``.
+    """
+    x = np.asarray(artifacts["x"], np.float64)
+    y = np.asarray(artifacts["y"], np.float64)
+    outlier = np.asarray(artifacts["is_outlier"], bool)
+    fig = go.Figure()
+    for mask, key, color in (
+        (~outlier, "inliers", "#7b8794"),
+        (outlier, "outliers", "#d62728"),
+    ):
+        fig.add_scatter(
+            x=x[mask],
+            y=y[mask],
+            mode="markers",
+            name=t(f"loss.outlier.{key}", lang),
+            marker={"color": color, "size": 8, "opacity": 0.7},
+        )
+    grid = np.array([x.min(), x.max()]) if x.size else np.array([-2.0, 2.0])
+    slope, intercept = artifacts["true_line"]
+    fig.add_scatter(
+        x=grid,
+        y=slope * grid + intercept,
+        mode="lines",
+        name=t("loss.outlier.true_line", lang),
+        line={"color": "black", "dash": "dot", "width": 2},
+    )
+    for i, (run, (slope, intercept)) in enumerate(artifacts["fits"].items()):
+        fig.add_scatter(
+            x=grid,
+            y=slope * grid + intercept,
+            mode="lines",
+            name=t(
+                "loss.outlier.fit",
+                lang,
+                run=_run_label(run, lang),
+                slope=slope,
+                intercept=intercept,
+            ),
+            line={"color": theme.color(i), "width": 3},
+        )
+    return theme.styled(
+        fig,
+        title=t("loss.outlier.title", lang),
+        x_title=t("loss.axis.x", lang),
+        y_title=t("loss.axis.y", lang),
+    )
+
+
+def residual_figure(artifacts: Mapping[str, Any], *, lang: str = "en") -> go.Figure:
+    """Overlaid histograms of the residuals ``y − ŷ`` of each fit.
+
+    MSE spreads the error over every point (residuals shifted off 0); MAE and
+    Huber keep most residuals near 0 and leave the outliers with large ones.
+    """
+    fig = go.Figure()
+    for i, (run, residuals) in enumerate(artifacts["residuals"].items()):
+        fig.add_histogram(
+            x=np.asarray(residuals, np.float64),
+            name=_run_label(run, lang),
+            marker_color=theme.color(i),
+            opacity=0.6,
+            nbinsx=40,
+        )
+    fig.update_layout(barmode="overlay")
+    return theme.styled(
+        fig,
+        title=t("loss.outlier.residuals", lang),
+        x_title=t("loss.outlier.residual", lang),
+        y_title=t("loss.outlier.count", lang),
+    )
+
+
+def pairing_figure(
+    metrics: Mapping[str, float], artifacts: Mapping[str, Any], *, lang: str = "en"
+) -> go.Figure:
+    """Validation accuracy of the right and the wrong pairing (bars).
+
+    Args:
+        metrics, artifacts: ``train_loss_pairing(...)`` ``metrics`` and ``artifacts``.
+
+    >>> m = {"right_accuracy": 0.9, "wrong_accuracy": 0.5}
+    >>> a = {"pairings": {"right": ("sigmoid", "bce"), "wrong": ("softmax", "bce")}}
+    >>> pairing_figure(m, a).data[0].x[0]
+    'right: sigmoid + bce'
+    """
+    runs = [r for r in ("right", "wrong") if f"{r}_accuracy" in metrics]
+    labels = [
+        t(
+            f"loss.pair.{run}",
+            lang,
+            activation=artifacts["pairings"][run][0],
+            loss=artifacts["pairings"][run][1],
+        )
+        for run in runs
+    ]
+    values = [metrics[f"{run}_accuracy"] for run in runs]
+    fig = go.Figure(
+        go.Bar(
+            x=labels,
+            y=values,
+            marker_color=[theme.COLORS[2], theme.COLORS[3]][: len(runs)],
+            text=[f"{v:.1%}" for v in values],
+            textposition="outside",
+        )
+    )
+    fig.update_yaxes(range=[0, 1.1], tickformat=".0%")
+    return theme.styled(
+        fig,
+        title=t("loss.pair.title", lang),
+        y_title=t("loss.pair.accuracy", lang),
+        legend=False,
+    )
