@@ -1,0 +1,500 @@
+"""Figures of the home page: tensors as heatmaps and the training loop, step by step.
+
+>>> from dlcore import linreg
+>>> data = linreg.make_data(num_samples=8)
+>>> path = linreg.trajectory(data.x, data.y, learning_rate=0.1, batch_size=4, steps=2)
+>>> grid = linreg.loss_surface(data.x, data.y, (-2, 4), (-3, 3), 21)
+>>> len(surface_figure(grid, path, 1, (2.0, 1.0)).layout.annotations)  # the update arrow
+1
+>>> len(animation_figure(data, grid, path).frames)  # θ₀, θ₁, θ₂
+3
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from dlcore import linreg
+from dlcore.figures import theme
+from dlcore.i18n import t
+
+#: At most this many panels are drawn for a tensor of rank ≥ 3.
+MAX_PANELS = 8
+#: Cells of one panel up to which every value is printed in its cell.
+MAX_TEXT_CELLS = 40
+
+BATCH_COLOR = theme.color(1)
+LINE_COLOR = theme.color(0)
+DATA_COLOR = "#9aa5b1"
+OPTIMUM_COLOR = theme.color(2)
+ARROW_COLOR = theme.color(3)
+#: White-to-black, but zero is a light grey so empty pixels differ from the page.
+GREYS = [[0.0, "#eceff1"], [1.0, "#000000"]]
+#: A legend in the (empty) top-left corner of the plot, clear of the title.
+INSIDE_LEGEND = {
+    "orientation": "v", "x": 0.01, "y": 0.99, "xanchor": "left", "yanchor": "top",
+    "bgcolor": "rgba(255,255,255,0.85)", "bordercolor": "#ddd", "borderwidth": 1,
+}  # fmt: skip
+
+
+# --- tensors -------------------------------------------------------------------------
+
+
+def _axis_title(names: Sequence[str] | None, axis: int, lang: str) -> str:
+    if names is not None and axis < len(names):
+        return t(
+            "home.axis.named", lang, name=t(f"home.axis.{names[axis]}", lang), k=axis
+        )
+    return t("home.axis.generic", lang, k=axis)
+
+
+def array_figure(
+    array: np.ndarray,
+    *,
+    axis_names: Sequence[str] | None = None,
+    title: str | None = None,
+    lang: str = "en",
+    height: int = theme.SMALL_HEIGHT,
+) -> go.Figure:
+    """A tensor as heatmaps: one row for 1-D, a grid for 2-D, panels for 3-D/4-D.
+
+    Trailing axes of length 1 (the channel axis of grey images) are dropped for
+    drawing. For rank ≥ 3 every index of the leading axes gets its own panel
+    (at most :data:`MAX_PANELS`), showing the last two axes. Row 0 is at the
+    top, as when NumPy prints the array.
+
+    >>> fig = array_figure(np.zeros((2, 5, 3)))
+    >>> len(fig.data)
+    2
+    """
+    a = np.asarray(array, np.float64)
+    names = list(axis_names) if axis_names is not None else None
+    while a.ndim > 2 and a.shape[-1] == 1:
+        a = a[..., 0]
+    if a.ndim == 0:
+        a = a.reshape(1, 1)
+    row_axis, col_axis = a.ndim - 2, a.ndim - 1
+    if a.ndim == 1:
+        a = a[None, :]
+        row_axis, col_axis = None, 0
+    lead_shape = a.shape[:-2]
+    panels = a.reshape(-1, *a.shape[-2:])
+    count = min(len(panels), MAX_PANELS)
+    indices = list(np.ndindex(*lead_shape))[:count] if lead_shape else [()]
+    titles = ["x[" + ", ".join(str(i) for i in index) + "]" for index in indices]
+    fig = make_subplots(
+        rows=1, cols=count, subplot_titles=titles if lead_shape else None,
+        horizontal_spacing=0.04 if count > 1 else 0.0,
+    )  # fmt: skip
+    low, high = float(np.min(a)), float(np.max(a))
+    if low >= 0:
+        scale, zmin, zmax = GREYS, 0.0, max(high, 1e-9)
+    else:
+        bound = max(abs(low), abs(high), 1e-9)
+        scale, zmin, zmax = theme.DIVERGING, -bound, bound
+    rows, cols = a.shape[-2:]
+    show_text = rows * cols <= MAX_TEXT_CELLS and count <= 4
+    for i in range(count):
+        fig.add_heatmap(
+            z=panels[i],
+            zmin=zmin,
+            zmax=zmax,
+            colorscale=scale,
+            showscale=False,
+            xgap=1,
+            ygap=1,
+            texttemplate="%{z:.2f}" if show_text else None,
+            textfont={"size": 13},
+            hovertemplate="[%{y}, %{x}] = %{z:.3f}<extra></extra>",
+            row=1,
+            col=i + 1,
+        )
+    fig.update_yaxes(autorange="reversed", showgrid=False, zeroline=False)
+    fig.update_xaxes(showgrid=False, zeroline=False)
+    if max(rows, cols) <= 8 * min(rows, cols):  # square cells unless a thin strip
+        for i in range(count):
+            suffix = "" if i == 0 else str(i + 1)
+            fig.update_yaxes(scaleanchor=f"x{suffix}", row=1, col=i + 1)
+            fig.update_xaxes(constrain="domain", row=1, col=i + 1)
+            fig.update_yaxes(constrain="domain", row=1, col=i + 1)
+    fig.update_yaxes(showticklabels=False, col=None)
+    fig.update_yaxes(showticklabels=True, row=1, col=1)
+    fig.update_xaxes(title_text=_axis_title(names, col_axis, lang), row=1, col=1)
+    if row_axis is not None:
+        fig.update_yaxes(title_text=_axis_title(names, row_axis, lang), row=1, col=1)
+    for annotation in fig.layout.annotations:
+        annotation.font = {"size": theme.FONT_SIZE - 1}
+    fig = theme.styled(fig, title=title, height=height, legend=False)
+    if len(panels) > count:
+        fig.add_annotation(
+            text=t("home.tensor.more_panels", lang, shown=count, total=len(panels)),
+            xref="paper", yref="paper", x=1.0, y=-0.18, showarrow=False,
+            xanchor="right", font={"size": 13, "color": "#666"},
+        )  # fmt: skip
+    return fig
+
+
+# --- the training loop ---------------------------------------------------------------
+
+
+def _r(values, decimals: int = 4) -> list:
+    """Rounded float64 values as a list (short JSON; float32 would print 17 digits)."""
+    return np.round(np.asarray(values, np.float64), decimals).tolist()
+
+
+def _fit_ranges(data: linreg.Data) -> tuple[list[float], list[float]]:
+    x_low, x_high = float(np.min(data.x)), float(np.max(data.x))
+    y_low, y_high = float(np.min(data.y)), float(np.max(data.y))
+    pad_x, pad_y = 0.1 * (x_high - x_low), 0.15 * (y_high - y_low)
+    return [x_low - pad_x, x_high + pad_x], [y_low - pad_y, y_high + pad_y]
+
+
+def _line(
+    w: float, b: float, x_range: Sequence[float]
+) -> tuple[list[float], list[float]]:
+    return list(x_range), [round(w * x + b, 4) for x in x_range]
+
+
+def _fit_traces(data: linreg.Data, traj: linreg.Trajectory, step: int, lang: str):
+    """The data points, the least-squares line, the batch and the current line."""
+    x_range, _ = _fit_ranges(data)
+    w_star, b_star = linreg.least_squares(data.x, data.y)
+    static = [
+        go.Scatter(
+            x=_r(data.x), y=_r(data.y), mode="markers", name=t("home.fig.data", lang),
+            marker={"size": 8, "color": DATA_COLOR},
+            hovertemplate="x=%{x:.2f}<br>y=%{y:.2f}<extra></extra>",
+        ),
+        go.Scatter(
+            x=_r(x_range), y=_line(w_star, b_star, x_range)[1], mode="lines",
+            name=t("home.fig.least_squares", lang),
+            line={"color": OPTIMUM_COLOR, "dash": "dash", "width": 2}, hoverinfo="skip",
+        ),
+    ]  # fmt: skip
+    return static, _fit_dynamic(data, traj, step, lang)
+
+
+def _fit_dynamic(data: linreg.Data, traj: linreg.Trajectory, step: int, lang: str):
+    x_range, _ = _fit_ranges(data)
+    batch = traj.batches[min(step, traj.steps - 1)]
+    w, b = float(traj.w[step]), float(traj.b[step])
+    return [
+        go.Scatter(
+            x=_r(data.x[batch]), y=_r(data.y[batch]), mode="markers",
+            name=t("home.fig.batch", lang),
+            marker={"size": 12, "color": BATCH_COLOR, "line": {"color": "white", "width": 1}},
+            hovertemplate="x=%{x:.2f}<br>y=%{y:.2f}<extra></extra>",
+        ),
+        go.Scatter(
+            x=_line(w, b, x_range)[0], y=_line(w, b, x_range)[1], mode="lines",
+            name=t("home.fig.model", lang), line={"color": LINE_COLOR, "width": 4},
+            hoverinfo="skip",
+        ),
+    ]  # fmt: skip
+
+
+def fit_figure(
+    data: linreg.Data,
+    traj: linreg.Trajectory,
+    step: int,
+    *,
+    lang: str = "en",
+    height: int = theme.TALL_HEIGHT,
+) -> go.Figure:
+    """(a) The data, this step's mini-batch, the model's line ŷ = w·x + b at
+    step ``step`` and the least-squares line (dashed)."""
+    static, dynamic = _fit_traces(data, traj, step, lang)
+    fig = go.Figure([*static, *dynamic])
+    x_range, y_range = _fit_ranges(data)
+    fig.update_xaxes(range=x_range, title_text="x")
+    fig.update_yaxes(range=y_range, title_text="y")
+    fig = theme.styled(fig, title=t("home.fig.fit", lang), height=height)
+    return fig.update_layout(legend=INSIDE_LEGEND)
+
+
+def _log_levels(grid: linreg.Grid) -> tuple[np.ndarray, list[float], list[str]]:
+    z = np.log10(np.maximum(grid.loss, 1e-6))
+    ticks = [
+        v
+        for v in (0.1, 0.3, 1, 3, 10, 30, 100, 300)
+        if z.min() <= np.log10(v) <= z.max()
+    ]
+    return z, [float(np.log10(v)) for v in ticks], [f"{v:g}" for v in ticks]
+
+
+def _surface_static(grid: linreg.Grid, optimum: Sequence[float], lang: str, **axes):
+    z, tickvals, ticktext = _log_levels(grid)
+    return [
+        go.Contour(
+            x=_r(grid.w, 3), y=_r(grid.b, 3), z=_r(z, 3), colorscale="Blues", reversescale=True, ncontours=18,
+            contours={"coloring": "heatmap", "showlines": True},
+            line={"width": 0.5, "color": "rgba(255,255,255,0.6)"},
+            colorbar={"title": {"text": t("common.loss", lang)}, "tickvals": tickvals,
+                      "ticktext": ticktext, "thickness": 14},
+            customdata=_r(grid.loss, 3), name=t("common.loss", lang),
+            hovertemplate="w=%{x:.2f}<br>b=%{y:.2f}<br>L=%{customdata:.3f}<extra></extra>",
+            **axes,
+        ),
+        go.Scatter(
+            x=[optimum[0]], y=[optimum[1]], mode="markers", name=t("home.fig.optimum", lang),
+            marker={"symbol": "star", "size": 18, "color": OPTIMUM_COLOR,
+                    "line": {"color": "white", "width": 1}},
+            hovertemplate="w*=%{x:.3f}<br>b*=%{y:.3f}<extra></extra>", **axes,
+        ),
+        go.Scatter(  # legend key of the update arrow (a layout annotation)
+            x=[None], y=[None], mode="lines", name=t("home.fig.arrow", lang),
+            line={"color": ARROW_COLOR, "width": 3}, **axes,
+        ),
+    ]  # fmt: skip
+
+
+def _surface_dynamic(traj: linreg.Trajectory, step: int, lang: str, **axes):
+    return [
+        go.Scatter(
+            x=_r(traj.w[: step + 1]), y=_r(traj.b[: step + 1]),
+            mode="lines+markers", name=t("home.fig.path", lang),
+            line={"color": BATCH_COLOR, "width": 2}, marker={"size": 5, "color": BATCH_COLOR},
+            hovertemplate="w=%{x:.3f}<br>b=%{y:.3f}<extra></extra>", **axes,
+        ),
+        go.Scatter(
+            x=[round(float(traj.w[step]), 4)], y=[round(float(traj.b[step]), 4)],
+            mode="markers", name=t("home.fig.current", lang),
+            marker={"size": 16, "color": "white", "line": {"color": "black", "width": 3}},
+            hovertemplate="w=%{x:.3f}<br>b=%{y:.3f}<extra></extra>", **axes,
+        ),
+    ]  # fmt: skip
+
+
+def _arrow(
+    traj: linreg.Trajectory, step: int, lang: str, xref: str = "x", yref: str = "y"
+):
+    """The update −η·∇L of step ``step`` as an annotation arrow (none after the last)."""
+    if step >= traj.steps:
+        return []
+    w, b = float(traj.w[step]), float(traj.b[step])
+    lr = traj.learning_rate
+    tip_w, tip_b = w - lr * float(traj.dw[step]), b - lr * float(traj.db[step])
+    if not np.all(np.isfinite([w, b, tip_w, tip_b])):
+        return []
+    return [
+        {
+            "x": tip_w, "y": tip_b, "ax": w, "ay": b, "xref": xref, "yref": yref,
+            "axref": xref, "ayref": yref, "showarrow": True, "arrowhead": 2,
+            "arrowsize": 1.2, "arrowwidth": 3, "arrowcolor": ARROW_COLOR, "text": "",
+        }
+    ]  # fmt: skip
+
+
+def surface_figure(
+    grid: linreg.Grid,
+    traj: linreg.Trajectory,
+    step: int,
+    optimum: Sequence[float],
+    *,
+    lang: str = "en",
+    height: int = theme.TALL_HEIGHT,
+) -> go.Figure:
+    """(b) Contours of the full-data loss over (w, b), the path θ₀ … θ_step, the
+    current point and this step's update −η·∇L (an arrow; the mini-batch
+    gradient, so for small batches it only roughly points downhill)."""
+    fig = go.Figure(
+        [*_surface_static(grid, optimum, lang), *_surface_dynamic(traj, step, lang)]
+    )
+    fig.update_layout(annotations=_arrow(traj, step, lang))
+    fig.update_xaxes(range=[grid.w[0], grid.w[-1]], title_text="w", constrain="domain")
+    fig.update_yaxes(range=[grid.b[0], grid.b[-1]], title_text="b", scaleanchor="x")
+    fig = theme.styled(fig, title=t("home.fig.surface", lang), height=height)
+    return fig.update_layout(  # title at the very top, the legend (2 rows) below it
+        title={"yref": "container", "y": 0.98, "yanchor": "top"},
+        legend={"x": 0.0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"},
+        margin={"t": 95},
+    )
+
+
+def _loss_static(traj: linreg.Trajectory, lang: str, **axes):
+    steps = np.arange(traj.steps + 1)
+    return [
+        go.Scatter(
+            x=steps[:-1], y=_r(traj.batch_loss, 5), mode="lines",
+            name=t("home.fig.batch_loss", lang),
+            line={"color": BATCH_COLOR, "width": 1.5}, opacity=0.6,
+            hovertemplate="%{x}: %{y:.4f}<extra></extra>", **axes,
+        ),
+        go.Scatter(
+            x=steps, y=_r(traj.loss, 5), mode="lines", name=t("home.fig.full_loss", lang),
+            line={"color": LINE_COLOR, "width": 3},
+            hovertemplate="%{x}: %{y:.4f}<extra></extra>", **axes,
+        ),
+    ]  # fmt: skip
+
+
+def _loss_dynamic(traj: linreg.Trajectory, step: int, lang: str, **axes):
+    return [
+        go.Scatter(
+            x=[step], y=[round(float(traj.loss[step]), 5)], mode="markers",
+            name=t("home.fig.current", lang), showlegend=False, cliponaxis=False,
+            marker={"size": 14, "color": "white", "line": {"color": "black", "width": 3}},
+            hovertemplate="%{x}: %{y:.4f}<extra></extra>", **axes,
+        )
+    ]  # fmt: skip
+
+
+def _loss_range(traj: linreg.Trajectory) -> list[float]:
+    """Log10 range from the full-data loss (a single-sample batch loss can be ~0)."""
+    full = traj.loss[np.isfinite(traj.loss) & (traj.loss > 0)]
+    both = np.concatenate([full, traj.batch_loss[np.isfinite(traj.batch_loss)]])
+    if not len(full):
+        return [-2.0, 2.0]
+    return [float(np.log10(full.min())) - 0.6, float(np.log10(both.max())) + 0.3]
+
+
+def _log_ticks(low: float, high: float) -> list[float]:
+    """1-3-10 ticks between 10**low and 10**high (readable on a projector)."""
+    ticks = [m * 10.0**e for e in range(-6, 9) for m in (1, 3)]
+    return [v for v in ticks if low <= np.log10(v) <= high]
+
+
+def loss_figure(
+    traj: linreg.Trajectory, step: int, *, lang: str = "en", height: int = theme.HEIGHT
+) -> go.Figure:
+    """(c) The loss on the full data and on each step's mini-batch, per step
+    (log scale), with the current step marked."""
+    fig = go.Figure([*_loss_static(traj, lang), *_loss_dynamic(traj, step, lang)])
+    low, high = _loss_range(traj)
+    fig.update_yaxes(type="log", range=[low, high], tickvals=_log_ticks(low, high))
+    fig.update_xaxes(range=[-0.5, traj.steps + 0.5])
+    return theme.styled(
+        fig, title=t("home.fig.loss", lang), height=height,
+        x_title=t("common.step", lang), y_title=t("home.fig.loss_log", lang),
+    )  # fmt: skip
+
+
+def _frame_title(traj: linreg.Trajectory, step: int, lang: str) -> str:
+    return t(
+        "home.fig.anim_title", lang, step=step, steps=traj.steps, w=float(traj.w[step]),
+        b=float(traj.b[step]), loss=float(traj.loss[step]),
+    )  # fmt: skip
+
+
+def animation_figure(
+    data: linreg.Data,
+    grid: linreg.Grid,
+    traj: linreg.Trajectory,
+    *,
+    start_step: int = 0,
+    frame_ms: int = 150,
+    lang: str = "en",
+    height: int = theme.TALL_HEIGHT,
+) -> go.Figure:
+    """(a), (b) and (c) side by side, animated in the browser: one frame per step,
+    with ▶ / ❚❚ buttons and a step slider inside the figure. Playing starts at
+    ``start_step`` (and continues from where it was paused)."""
+    optimum = linreg.least_squares(data.x, data.y)
+    fig = make_subplots(
+        rows=1, cols=3, column_widths=[0.34, 0.36, 0.30], horizontal_spacing=0.07,
+        subplot_titles=[t("home.fig.fit", lang), t("home.fig.surface", lang),
+                        t("home.fig.loss", lang)],
+    )  # fmt: skip
+    titles = list(fig.layout.annotations)
+    for annotation in titles:
+        annotation.font = {"size": theme.FONT_SIZE}
+    fit_static, _ = _fit_traces(data, traj, 0, lang)
+    statics = [
+        *fit_static,
+        *_surface_static(grid, optimum, lang, xaxis="x2", yaxis="y2"),
+        *_loss_static(traj, lang, xaxis="x3", yaxis="y3"),
+    ]
+    statics[2].showscale = False  # the contour: no colour bar in the small panel
+    for trace in statics[2:]:
+        trace.showlegend = False
+
+    def dynamic(step: int) -> list[go.Scatter]:
+        traces = [
+            *_fit_dynamic(data, traj, step, lang),
+            *_surface_dynamic(traj, step, lang, xaxis="x2", yaxis="y2"),
+            *_loss_dynamic(traj, step, lang, xaxis="x3", yaxis="y3"),
+        ]
+        for trace in traces[2:]:
+            trace.showlegend = False
+        return traces
+
+    x_range, y_range = _fit_ranges(data)
+    w, b, loss = _r(traj.w), _r(traj.b), _r(traj.loss, 5)
+
+    def frame(step: int) -> dict:
+        """Only what moves (x and y of five traces, the arrow, the title): small JSON."""
+        batch = traj.batches[min(step, traj.steps - 1)]
+        line = _line(float(w[step]), float(b[step]), x_range)
+        moving_xy = [
+            (_r(data.x[batch]), _r(data.y[batch])),
+            line,
+            (w[: step + 1], b[: step + 1]),
+            ([w[step]], [b[step]]),
+            ([step], [loss[step]]),
+        ]
+        return {
+            "name": str(step),
+            "data": [{"type": "scatter", "x": x, "y": y} for x, y in moving_xy],
+            "traces": moving,
+            "layout": {
+                "annotations": [*title_dicts, *_arrow(traj, step, lang, "x2", "y2")],
+                "title": {"text": _frame_title(traj, step, lang)},
+            },
+        }
+
+    start = int(np.clip(start_step, 0, traj.steps))
+    fig.add_traces([*statics, *dynamic(start)])
+    moving = list(range(len(statics), len(statics) + 5))
+    names = [str(s) for s in range(traj.steps + 1)]
+    title_dicts = [a.to_plotly_json() for a in titles]
+    frames = [frame(s) for s in range(traj.steps + 1)]
+    fig.update_layout(annotations=[*titles, *_arrow(traj, start, lang, "x2", "y2")])
+    fig.update_xaxes(range=x_range, title_text="x", row=1, col=1)
+    fig.update_yaxes(range=y_range, title_text="y", row=1, col=1)
+    fig.update_xaxes(range=[grid.w[0], grid.w[-1]], title_text="w", constrain="domain",
+                     row=1, col=2)  # fmt: skip
+    # No scaleanchor here: with it, plotly.js drops the contour when a frame has a
+    # layout (title, arrow); the panel's size keeps the aspect close to 1 anyway.
+    fig.update_yaxes(range=[grid.b[0], grid.b[-1]], title_text="b", row=1, col=2)
+    fig.update_xaxes(range=[-0.5, traj.steps + 0.5], title_text=t("common.step", lang),
+                     row=1, col=3)  # fmt: skip
+    low, high = _loss_range(traj)
+    fig.update_yaxes(type="log", range=[low, high], tickvals=_log_ticks(low, high),
+                     row=1, col=3)  # fmt: skip
+    play = {
+        "frame": {"duration": frame_ms, "redraw": True},
+        "transition": {"duration": 0},
+        "fromcurrent": True,
+        "mode": "immediate",
+    }
+    pause = {"frame": {"duration": 0, "redraw": False}, "mode": "immediate"}
+    fig = theme.styled(fig, title=_frame_title(traj, start, lang), height=height)
+    fig.update_layout(
+        legend=INSIDE_LEGEND,
+        margin={"t": 90, "b": 120},
+        updatemenus=[{
+            "type": "buttons", "direction": "left", "x": 0.0, "y": -0.2,
+            "xanchor": "left", "yanchor": "top", "pad": {"t": 10, "r": 10},
+            "showactive": False, "font": {"size": theme.FONT_SIZE},
+            "buttons": [
+                {"label": t("home.fig.play", lang), "method": "animate",
+                 "args": [names[start:] if start < traj.steps else names, play]},
+                {"label": t("home.fig.pause", lang), "method": "animate",
+                 "args": [[None], pause]},
+            ],
+        }],
+        sliders=[{
+            "active": start, "x": 0.22, "len": 0.78, "y": -0.2, "yanchor": "top",
+            "pad": {"t": 10}, "currentvalue": {"prefix": t("common.step", lang) + " "},
+            "steps": [{"label": n, "method": "animate",
+                       "args": [[n], {"frame": {"duration": 0, "redraw": True},
+                                      "mode": "immediate", "transition": {"duration": 0}}]}
+                      for n in names],
+        }],
+    )  # fmt: skip
+    # The frames were built from validated pieces; skip plotly's slow re-validation.
+    return go.Figure({**fig.to_dict(), "frames": frames}, _validate=False)
