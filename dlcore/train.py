@@ -501,7 +501,10 @@ class _Runner:
             self._calls += 1
             train_np, val_np = train_logs.numpy(), val_logs.numpy()
             for i in range(done):
-                row = {k: float(v) for k, v in zip(self.metric_names, train_np[i], strict=False)}
+                row = {
+                    k: float(v)
+                    for k, v in zip(self.metric_names, train_np[i], strict=False)
+                }
                 if self.num_val:
                     row.update(
                         {
