@@ -130,6 +130,37 @@ def mse(x: np.ndarray, y: np.ndarray, w, b) -> np.ndarray:
     return np.maximum(value, 0.0)
 
 
+def level_curves(
+    x: np.ndarray, y: np.ndarray, levels: Sequence[float], num: int = 121
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Exact level sets ``MSE(w, b) = level`` as closed ``(w, b)`` polygons.
+
+    The MSE is quadratic, ``L(θ) = L* + (θ − θ*)ᵀ A (θ − θ*)`` with
+    ``A = [[E[x²], E[x]], [E[x], 1]]``, so every level set is an ellipse around
+    the least-squares optimum θ* (levels at or below L* are skipped).
+
+    >>> x, y = np.array([0.0, 1.0, 2.0]), np.array([1.0, 2.0, 2.0])
+    >>> [(w, b)] = level_curves(x, y, [1.0], num=5)
+    >>> bool(np.allclose(mse(x, y, w, b), 1.0))
+    True
+    """
+    x = np.asarray(x, np.float64)
+    y = np.asarray(y, np.float64)
+    optimum = np.array(least_squares(x, y))
+    floor = float(mse(x, y, *optimum))
+    a = np.array([[np.mean(x * x), np.mean(x)], [np.mean(x), 1.0]])
+    eigenvalues, eigenvectors = np.linalg.eigh(a)
+    angle = np.linspace(0.0, 2.0 * np.pi, int(num))
+    circle = np.stack([np.cos(angle), np.sin(angle)])
+    curves = []
+    for level in levels:
+        if level > floor:
+            radius = np.sqrt((level - floor) / eigenvalues)
+            points = optimum[:, None] + eigenvectors @ (circle * radius[:, None])
+            curves.append((points[0], points[1]))
+    return curves
+
+
 @dataclasses.dataclass(frozen=True)
 class Grid:
     """The loss surface: ``loss[j, i]`` is the MSE at ``(w[i], b[j])``."""

@@ -5,6 +5,7 @@ import streamlit as st
 
 from dlcore import linreg, tensors
 from dlcore.figures import home as figures
+from dlcore.figures import theme
 from ui import shell
 
 lang = shell.page("home")
@@ -32,13 +33,18 @@ def surface() -> tuple[linreg.Grid, tuple[float, float]]:
     return linreg.loss_surface(DATA.x, DATA.y, w_range, b_range, 61), optimum
 
 
-def show_array(array: np.ndarray, axis_names, key: str, chart: bool = False) -> None:
-    """Small arrays as text (every number); large ones (or ``chart``) as heatmaps."""
-    if array.size <= 64:
-        st.code(tensors.to_text(array), language="python")
-    if array.size > 64 or (chart and array.ndim >= 2):
-        fig = figures.array_figure(array, axis_names=axis_names, lang=lang)
-        st.plotly_chart(fig, key=key)
+def show_array(
+    array: np.ndarray, axis_names, key: str, full_width: bool = False
+) -> None:
+    """Small arrays as text (every number); large ones (or full width) as heatmaps."""
+    text, chart = array.size <= 64, array.size > 64 or (full_width and array.ndim >= 2)
+    left, right = st.columns([2, 3]) if text and chart else (st.container(),) * 2
+    if text:
+        left.code(tensors.to_text(array), language="python")
+    if chart:
+        size = {} if full_width else {"columns": 2, "height": theme.TALL_HEIGHT}
+        fig = figures.array_figure(array, axis_names=axis_names, lang=lang, **size)
+        right.plotly_chart(fig, key=key)
 
 
 def shape_text(shape: tuple[int, ...]) -> str:
@@ -74,7 +80,7 @@ def tensor_section() -> None:
     ):
         value = shape_text(info["shape"]) if name == "shape" else str(info[name])
         column.metric(T(f"home.tensor.{name}"), value)
-    show_array(array, tensors.AXES[kind], "home_fig_tensor", chart=True)
+    show_array(array, tensors.AXES[kind], "home_fig_tensor", full_width=True)
     if kind == "images":
         labels = ", ".join(map(str, tensors.example_labels()))
         st.caption(T("home.tensor.labels", labels=labels))
@@ -169,6 +175,7 @@ def loop_section() -> None:
     if play:
         fig = figures.animation_figure(DATA, grid, traj, start_step=step, lang=lang)
         st.plotly_chart(fig, key="home_fig_anim")
+        st.caption(T("home.loop.play_note"))
     else:
         fig_a, fig_b = st.columns(2)
         fig_a.plotly_chart(

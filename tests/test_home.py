@@ -183,6 +183,13 @@ def test_loss_surface_equals_keras_mse(data):
     assert linreg.mse(data.x, data.y, w_star, b_star) <= grid.loss.min() + 1e-12
 
 
+def test_level_curves_are_exact_level_sets(data):
+    curves = linreg.level_curves(data.x, data.y, [0.1, 1.0, 5.0], num=16)
+    assert len(curves) == 2  # 0.1 is below the minimum loss
+    for (w, b), level in zip(curves, [1.0, 5.0], strict=True):
+        np.testing.assert_allclose(linreg.mse(data.x, data.y, w, b), level, rtol=1e-9)
+
+
 def test_phases_show_the_numbers_of_the_step(data):
     path = linreg.trajectory(data.x, data.y, learning_rate=0.1, batch_size=8, steps=5)
     details = linreg.step_details(data, path, 2)
@@ -210,7 +217,11 @@ def test_figures_follow_the_path(data):
     anim = figures.animation_figure(data, grid, path, start_step=3, lang="zh")
     assert len(anim.frames) == 11 and anim.layout.sliders[0].active == 3
     assert anim.layout.updatemenus[0].buttons[0].args[0][0] == "3"  # plays from step 3
-    assert "第 3 / 10 步" in anim.layout.title.text
+    assert "第 3 / 10 步" in anim.layout.sliders[0].steps[3].label
+    assert all(
+        frame.layout.to_plotly_json() == {} for frame in anim.frames
+    )  # no flicker
+    assert {trace.type for trace in anim.data} == {"scatter"}
     heat = figures.array_figure(
         tensors.example("images"), axis_names=tensors.AXES["images"]
     )

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import plotly.graph_objects as go
+from plotly.colors import sample_colorscale
 from plotly.subplots import make_subplots
 
 from dlcore import linreg
@@ -57,6 +58,7 @@ def array_figure(
     *,
     axis_names: Sequence[str] | None = None,
     title: str | None = None,
+    columns: int = MAX_PANELS,
     lang: str = "en",
     height: int = theme.SMALL_HEIGHT,
 ) -> go.Figure:
@@ -64,12 +66,12 @@ def array_figure(
 
     Trailing axes of length 1 (the channel axis of grey images) are dropped for
     drawing. For rank ≥ 3 every index of the leading axes gets its own panel
-    (at most :data:`MAX_PANELS`), showing the last two axes. Row 0 is at the
-    top, as when NumPy prints the array.
+    (at most :data:`MAX_PANELS`, ``columns`` per row), showing the last two
+    axes with square cells. Row 0 is at the top, as when NumPy prints the array.
 
-    >>> fig = array_figure(np.zeros((2, 5, 3)))
-    >>> len(fig.data)
-    2
+    >>> fig = array_figure(np.zeros((4, 5, 3)), columns=2)
+    >>> len(fig.data), fig.data[3].xaxis
+    (4, 'x4')
     """
     a = np.asarray(array, np.float64)
     names = list(axis_names) if axis_names is not None else None
@@ -84,11 +86,14 @@ def array_figure(
     lead_shape = a.shape[:-2]
     panels = a.reshape(-1, *a.shape[-2:])
     count = min(len(panels), MAX_PANELS)
+    ncols = max(1, min(count, int(columns)))
+    nrows = -(-count // ncols)
     indices = list(np.ndindex(*lead_shape))[:count] if lead_shape else [()]
     titles = ["x[" + ", ".join(str(i) for i in index) + "]" for index in indices]
     fig = make_subplots(
-        rows=1, cols=count, subplot_titles=titles if lead_shape else None,
-        horizontal_spacing=0.04 if count > 1 else 0.0,
+        rows=nrows, cols=ncols, subplot_titles=titles if lead_shape else None,
+        horizontal_spacing=0.05 if ncols > 1 else 0.0,
+        vertical_spacing=0.12 if nrows > 1 else 0.0,
     )  # fmt: skip
     low, high = float(np.min(a)), float(np.max(a))
     if low >= 0:
@@ -98,34 +103,32 @@ def array_figure(
         scale, zmin, zmax = theme.DIVERGING, -bound, bound
     rows, cols = a.shape[-2:]
     show_text = rows * cols <= MAX_TEXT_CELLS and count <= 4
+    square = max(rows, cols) <= 8 * min(rows, cols)  # square cells unless a thin strip
     for i in range(count):
+        cell = {"row": i // ncols + 1, "col": i % ncols + 1}
         fig.add_heatmap(
-            z=panels[i],
-            zmin=zmin,
-            zmax=zmax,
-            colorscale=scale,
-            showscale=False,
-            xgap=1,
-            ygap=1,
-            texttemplate="%{z:.2f}" if show_text else None,
-            textfont={"size": 13},
-            hovertemplate="[%{y}, %{x}] = %{z:.3f}<extra></extra>",
-            row=1,
-            col=i + 1,
-        )
-    fig.update_yaxes(autorange="reversed", showgrid=False, zeroline=False)
-    fig.update_xaxes(showgrid=False, zeroline=False)
-    if max(rows, cols) <= 8 * min(rows, cols):  # square cells unless a thin strip
-        for i in range(count):
+            z=panels[i], zmin=zmin, zmax=zmax, colorscale=scale, showscale=False,
+            xgap=1, ygap=1, texttemplate="%{z:.2f}" if show_text else None,
+            textfont={"size": 13}, hovertemplate="[%{y}, %{x}] = %{z:.3f}<extra></extra>",
+            **cell,
+        )  # fmt: skip
+        fig.update_yaxes(showticklabels=cell["col"] == 1, **cell)
+        if square:
             suffix = "" if i == 0 else str(i + 1)
-            fig.update_yaxes(scaleanchor=f"x{suffix}", row=1, col=i + 1)
-            fig.update_xaxes(constrain="domain", row=1, col=i + 1)
-            fig.update_yaxes(constrain="domain", row=1, col=i + 1)
-    fig.update_yaxes(showticklabels=False, col=None)
-    fig.update_yaxes(showticklabels=True, row=1, col=1)
-    fig.update_xaxes(title_text=_axis_title(names, col_axis, lang), row=1, col=1)
+            fig.update_yaxes(scaleanchor=f"x{suffix}", constrain="domain", **cell)
+            fig.update_xaxes(constrain="domain", **cell)
+    fig.update_yaxes(autorange="reversed", showgrid=False, zeroline=False,
+                     dtick=1 if rows <= 10 else None)  # fmt: skip
+    fig.update_xaxes(showgrid=False, zeroline=False, dtick=1 if cols <= 10 else None)
+    if not square:  # a thin strip: no need for a tall figure
+        height = min(height, theme.SMALL_HEIGHT)
+    x_title = _axis_title(names, col_axis, lang)
+    fig.update_xaxes(title_text=x_title, row=nrows, col=1)
     if row_axis is not None:
-        fig.update_yaxes(title_text=_axis_title(names, row_axis, lang), row=1, col=1)
+        for r in range(1, nrows + 1):
+            fig.update_yaxes(
+                title_text=_axis_title(names, row_axis, lang), row=r, col=1
+            )
     for annotation in fig.layout.annotations:
         annotation.font = {"size": theme.FONT_SIZE - 1}
     fig = theme.styled(fig, title=title, height=height, legend=False)
@@ -227,14 +230,16 @@ def _log_levels(grid: linreg.Grid) -> tuple[np.ndarray, list[float], list[str]]:
 
 
 def _surface_static(grid: linreg.Grid, optimum: Sequence[float], lang: str, **axes):
+    """The filled loss contours, the minimum and the update arrow's legend key."""
     z, tickvals, ticktext = _log_levels(grid)
+    colorbar = {"title": {"text": t("common.loss", lang)}, "tickvals": tickvals,
+                "ticktext": ticktext, "thickness": 14}  # fmt: skip
     return [
         go.Contour(
-            x=_r(grid.w, 3), y=_r(grid.b, 3), z=_r(z, 3), colorscale="Blues", reversescale=True, ncontours=18,
+            x=_r(grid.w, 3), y=_r(grid.b, 3), z=_r(z, 3), colorscale="Blues",
+            reversescale=True, ncontours=18, colorbar=colorbar,
             contours={"coloring": "heatmap", "showlines": True},
             line={"width": 0.5, "color": "rgba(255,255,255,0.6)"},
-            colorbar={"title": {"text": t("common.loss", lang)}, "tickvals": tickvals,
-                      "ticktext": ticktext, "thickness": 14},
             customdata=_r(grid.loss, 3), name=t("common.loss", lang),
             hovertemplate="w=%{x:.2f}<br>b=%{y:.2f}<br>L=%{customdata:.3f}<extra></extra>",
             **axes,
@@ -250,6 +255,33 @@ def _surface_static(grid: linreg.Grid, optimum: Sequence[float], lang: str, **ax
             line={"color": ARROW_COLOR, "width": 3}, **axes,
         ),
     ]  # fmt: skip
+
+
+def _ellipse_surface(data: linreg.Data, grid: linreg.Grid, lang: str, **axes):
+    """The loss surface as nested filled ellipses (its exact level sets).
+
+    Only scatter traces, so an animation can update the path with
+    ``redraw=False``: plotly.js blanks contours and heatmaps on every frame
+    (flicker) or drops them (``redraw=False``).
+    """
+    floor = float(np.min(grid.loss))
+    top = float(np.max(grid.loss))
+    # Equally spaced in sqrt(L − L*): like the rings of a contour map of a bowl.
+    radii = np.linspace(0.0, np.sqrt(top - floor), 16)[1:][::-1]
+    levels = floor + radii**2
+    positions = (np.log10(levels) - np.log10(floor)) / (np.log10(top) - np.log10(floor))
+    # As the contour's reversed "Blues": low loss dark, high loss light.
+    colors = sample_colorscale("Blues", list(1.0 - np.clip(positions, 0.0, 1.0)))
+    traces = []
+    for (w, b), fill in zip(
+        linreg.level_curves(data.x, data.y, levels), colors, strict=True
+    ):
+        traces.append(go.Scatter(
+            x=_r(w, 3), y=_r(b, 3), mode="lines", fill="toself", fillcolor=fill,
+            line={"color": "rgba(255,255,255,0.6)", "width": 0.5}, hoverinfo="skip",
+            showlegend=False, name=t("common.loss", lang), **axes,
+        ))  # fmt: skip
+    return traces
 
 
 def _surface_dynamic(traj: linreg.Trajectory, step: int, lang: str, **axes):
@@ -373,11 +405,23 @@ def loss_figure(
     )  # fmt: skip
 
 
-def _frame_title(traj: linreg.Trajectory, step: int, lang: str) -> str:
+def _frame_label(traj: linreg.Trajectory, step: int, lang: str) -> str:
     return t(
         "home.fig.anim_title", lang, step=step, steps=traj.steps, w=float(traj.w[step]),
         b=float(traj.b[step]), loss=float(traj.loss[step]),
     )  # fmt: skip
+
+
+def _arrow_trace(traj: linreg.Trajectory, step: int, **axes) -> dict:
+    """The update −η·∇L as a line with an arrowhead marker (a trace, so it animates)."""
+    if step >= traj.steps:
+        return {"x": [None, None], "y": [None, None], **axes}
+    w, b = float(traj.w[step]), float(traj.b[step])
+    tip = (
+        w - traj.learning_rate * float(traj.dw[step]),
+        b - traj.learning_rate * float(traj.db[step]),
+    )
+    return {"x": _r([w, tip[0]]), "y": _r([b, tip[1]]), **axes}
 
 
 def animation_figure(
@@ -391,91 +435,91 @@ def animation_figure(
     height: int = theme.TALL_HEIGHT,
 ) -> go.Figure:
     """(a), (b) and (c) side by side, animated in the browser: one frame per step,
-    with ▶ / ❚❚ buttons and a step slider inside the figure. Playing starts at
-    ``start_step`` (and continues from where it was paused)."""
+    with ▶ / ❚❚ buttons and a step slider inside the figure (its label shows the
+    step, w, b and the loss). Playing starts at ``start_step`` and continues from
+    where it was paused.
+
+    Every trace is a scatter and frames hold only the x/y data of the moving
+    ones (no layout), so frames apply with ``redraw=False``: smooth, no flicker.
+    (plotly.js blanks a contour or heatmap for a moment on every redrawn frame,
+    and drops it without redraws.) Hence the loss surface is drawn as nested
+    filled ellipses and the update arrow is a trace, not an annotation.
+    """
     optimum = linreg.least_squares(data.x, data.y)
     fig = make_subplots(
         rows=1, cols=3, column_widths=[0.34, 0.36, 0.30], horizontal_spacing=0.07,
         subplot_titles=[t("home.fig.fit", lang), t("home.fig.surface", lang),
                         t("home.fig.loss", lang)],
     )  # fmt: skip
-    titles = list(fig.layout.annotations)
-    for annotation in titles:
+    for annotation in fig.layout.annotations:
         annotation.font = {"size": theme.FONT_SIZE}
     fit_static, _ = _fit_traces(data, traj, 0, lang)
+    surface = _surface_static(grid, optimum, lang, xaxis="x2", yaxis="y2")[1:]
     statics = [
         *fit_static,
-        *_surface_static(grid, optimum, lang, xaxis="x2", yaxis="y2"),
+        *_ellipse_surface(data, grid, lang, xaxis="x2", yaxis="y2"),
+        *surface,  # the minimum and the arrow's legend key
         *_loss_static(traj, lang, xaxis="x3", yaxis="y3"),
     ]
-    statics[2].showscale = False  # the contour: no colour bar in the small panel
     for trace in statics[2:]:
         trace.showlegend = False
-
-    def dynamic(step: int) -> list[go.Scatter]:
-        traces = [
-            *_fit_dynamic(data, traj, step, lang),
-            *_surface_dynamic(traj, step, lang, xaxis="x2", yaxis="y2"),
-            *_loss_dynamic(traj, step, lang, xaxis="x3", yaxis="y3"),
-        ]
-        for trace in traces[2:]:
-            trace.showlegend = False
-        return traces
+    start = int(np.clip(start_step, 0, traj.steps))
+    arrow = go.Scatter(
+        **_arrow_trace(traj, start, xaxis="x2", yaxis="y2"), mode="lines+markers",
+        line={"color": ARROW_COLOR, "width": 3}, hoverinfo="skip", showlegend=False,
+        marker={"symbol": "arrow", "size": [0, 16], "angleref": "previous",
+                "color": ARROW_COLOR},
+    )  # fmt: skip
+    moving_traces = [
+        *_fit_dynamic(data, traj, start, lang),
+        *_surface_dynamic(traj, start, lang, xaxis="x2", yaxis="y2"),
+        arrow,
+        *_loss_dynamic(traj, start, lang, xaxis="x3", yaxis="y3"),
+    ]
+    for trace in moving_traces[2:]:
+        trace.showlegend = False
+    fig.add_traces([*statics, *moving_traces])
+    moving = list(range(len(statics), len(statics) + len(moving_traces)))
 
     x_range, y_range = _fit_ranges(data)
     w, b, loss = _r(traj.w), _r(traj.b), _r(traj.loss, 5)
 
     def frame(step: int) -> dict:
-        """Only what moves (x and y of five traces, the arrow, the title): small JSON."""
+        """Only the x and y of the moving traces: small JSON, no full redraw."""
         batch = traj.batches[min(step, traj.steps - 1)]
-        line = _line(float(w[step]), float(b[step]), x_range)
-        moving_xy = [
-            (_r(data.x[batch]), _r(data.y[batch])),
-            line,
-            (w[: step + 1], b[: step + 1]),
-            ([w[step]], [b[step]]),
-            ([step], [loss[step]]),
+        xy = [
+            {"x": _r(data.x[batch]), "y": _r(data.y[batch])},
+            dict(
+                zip("xy", _line(float(w[step]), float(b[step]), x_range), strict=True)
+            ),
+            {"x": w[: step + 1], "y": b[: step + 1]},
+            {"x": [w[step]], "y": [b[step]]},
+            _arrow_trace(traj, step),
+            {"x": [step], "y": [loss[step]]},
         ]
-        return {
-            "name": str(step),
-            "data": [{"type": "scatter", "x": x, "y": y} for x, y in moving_xy],
-            "traces": moving,
-            "layout": {
-                "annotations": [*title_dicts, *_arrow(traj, step, lang, "x2", "y2")],
-                "title": {"text": _frame_title(traj, step, lang)},
-            },
-        }
+        return {"name": str(step), "data": [{"type": "scatter", **d} for d in xy],
+                "traces": moving}  # fmt: skip
 
-    start = int(np.clip(start_step, 0, traj.steps))
-    fig.add_traces([*statics, *dynamic(start)])
-    moving = list(range(len(statics), len(statics) + 5))
     names = [str(s) for s in range(traj.steps + 1)]
-    title_dicts = [a.to_plotly_json() for a in titles]
     frames = [frame(s) for s in range(traj.steps + 1)]
-    fig.update_layout(annotations=[*titles, *_arrow(traj, start, lang, "x2", "y2")])
     fig.update_xaxes(range=x_range, title_text="x", row=1, col=1)
     fig.update_yaxes(range=y_range, title_text="y", row=1, col=1)
     fig.update_xaxes(range=[grid.w[0], grid.w[-1]], title_text="w", constrain="domain",
                      row=1, col=2)  # fmt: skip
-    # No scaleanchor here: with it, plotly.js drops the contour when a frame has a
-    # layout (title, arrow); the panel's size keeps the aspect close to 1 anyway.
-    fig.update_yaxes(range=[grid.b[0], grid.b[-1]], title_text="b", row=1, col=2)
+    fig.update_yaxes(range=[grid.b[0], grid.b[-1]], title_text="b", scaleanchor="x2",
+                     row=1, col=2)  # fmt: skip
     fig.update_xaxes(range=[-0.5, traj.steps + 0.5], title_text=t("common.step", lang),
                      row=1, col=3)  # fmt: skip
     low, high = _loss_range(traj)
     fig.update_yaxes(type="log", range=[low, high], tickvals=_log_ticks(low, high),
                      row=1, col=3)  # fmt: skip
-    play = {
-        "frame": {"duration": frame_ms, "redraw": True},
-        "transition": {"duration": 0},
-        "fromcurrent": True,
-        "mode": "immediate",
-    }
-    pause = {"frame": {"duration": 0, "redraw": False}, "mode": "immediate"}
-    fig = theme.styled(fig, title=_frame_title(traj, start, lang), height=height)
+    still = {"duration": 0, "redraw": False}  # scatter traces only: no full redraw
+    play = {"frame": {"duration": frame_ms, "redraw": False}, "fromcurrent": True,
+            "transition": {"duration": 0}, "mode": "immediate"}  # fmt: skip
+    fig = theme.styled(fig, height=height)
     fig.update_layout(
         legend=INSIDE_LEGEND,
-        margin={"t": 90, "b": 120},
+        margin={"t": 40, "b": 125},
         updatemenus=[{
             "type": "buttons", "direction": "left", "x": 0.0, "y": -0.2,
             "xanchor": "left", "yanchor": "top", "pad": {"t": 10, "r": 10},
@@ -484,16 +528,18 @@ def animation_figure(
                 {"label": t("home.fig.play", lang), "method": "animate",
                  "args": [names[start:] if start < traj.steps else names, play]},
                 {"label": t("home.fig.pause", lang), "method": "animate",
-                 "args": [[None], pause]},
+                 "args": [[None], {"frame": still, "mode": "immediate"}]},
             ],
         }],
         sliders=[{
             "active": start, "x": 0.22, "len": 0.78, "y": -0.2, "yanchor": "top",
-            "pad": {"t": 10}, "currentvalue": {"prefix": t("common.step", lang) + " "},
-            "steps": [{"label": n, "method": "animate",
-                       "args": [[n], {"frame": {"duration": 0, "redraw": True},
-                                      "mode": "immediate", "transition": {"duration": 0}}]}
-                      for n in names],
+            "pad": {"t": 10}, "font": {"color": "rgba(0,0,0,0)"},  # no tick labels
+            "currentvalue": {"prefix": "", "font": {"size": theme.FONT_SIZE + 1,
+                                                    "color": "#262730"}},
+            "steps": [{"label": _frame_label(traj, s, lang), "method": "animate",
+                       "args": [[names[s]], {"frame": still, "mode": "immediate",
+                                             "transition": {"duration": 0}}]}
+                      for s in range(traj.steps + 1)],
         }],
     )  # fmt: skip
     # The frames were built from validated pieces; skip plotly's slow re-validation.

@@ -173,6 +173,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "home.loop.next": ("Step ▶", "下一步 ▶"),
     "home.loop.reset": ("Reset", "重置"),
     "home.loop.play": ("Animation", "动画"),
+    "home.loop.play_note": (
+        "Press ▶ in the chart to play from the current step. The four phases below "
+        "follow the Step slider, not the animation.",
+        "点击图中的 ▶ 从当前步开始播放。下面的四个阶段跟随“当前步”滑块，而不是动画。",
+    ),
     "home.loop.play_help": (
         "Shows the three charts as one animation: press ▶ inside the chart.",
         "把三张图合成一个动画：点击图中的 ▶ 播放。",
