@@ -78,7 +78,9 @@ def lstm(seed: int) -> keras.Model:
         [
             keras.Input((8, 8)),  # digits: 8 rows as 8 time steps of 8 pixels
             keras.layers.LSTM(
-                32, kernel_initializer=init, recurrent_initializer="orthogonal"
+                32,
+                kernel_initializer=init,
+                recurrent_initializer=keras.initializers.Orthogonal(seed=seed),
             ),
             keras.layers.Dense(10, activation="softmax", kernel_initializer=init),
         ]

@@ -39,9 +39,11 @@ import dataclasses
 import importlib
 import multiprocessing
 import os
+import sys
 import threading
 import time
 import traceback
+import types
 from collections.abc import Callable
 from typing import Any
 
@@ -302,6 +304,12 @@ class TrainingService:
                         continue
                     if worker is not None:
                         state, result, error = worker.run(job)
+                        if state == FAILED and error == _DIED:
+                            # The process died (killed, out of memory): one
+                            # retry on a fresh worker before giving up.
+                            worker.close()
+                            worker = _Worker()
+                            state, result, error = worker.run(job)
                     else:
                         state, result, error = _run_inline(job)
                     if state == DONE:
@@ -344,6 +352,28 @@ def _run_inline(job: _Job) -> tuple[str, Any, str | None]:
     return DONE, result, None
 
 
+_MAIN_LOCK = threading.Lock()
+_DIED = "the training process stopped unexpectedly"
+
+
+@contextlib.contextmanager
+def _plain_main():
+    """Hide the parent's ``__main__`` while a worker is spawned.
+
+    A spawned child re-runs the parent's ``__main__`` file. Under Streamlit
+    that is the app script (``app.py``), which would run a whole page in bare
+    mode inside every worker. An empty stand-in makes the child start clean.
+    """
+    with _MAIN_LOCK:
+        saved = sys.modules.get("__main__")
+        sys.modules["__main__"] = types.ModuleType("__main__")
+        try:
+            yield
+        finally:
+            if saved is not None:
+                sys.modules["__main__"] = saved
+
+
 class _Worker:
     """A training process; talks to its slot thread over a pipe."""
 
@@ -354,7 +384,8 @@ class _Worker:
         self.process = context.Process(
             target=_worker_main, args=(child_conn, self.cancel), daemon=True
         )
-        self.process.start()
+        with _plain_main():
+            self.process.start()
         child_conn.close()
         self.tasks_done = 0
 
@@ -363,7 +394,10 @@ class _Worker:
 
     def run(self, job: _Job) -> tuple[str, Any, str | None]:
         self.cancel.clear()
-        self.conn.send((job.task, job.config))
+        try:
+            self.conn.send((job.task, job.config))
+        except OSError:
+            return FAILED, None, _DIED
         self.tasks_done += 1
         record = _progress_recorder(job)
         while True:
@@ -371,12 +405,12 @@ class _Worker:
                 self.cancel.set()
             if not self.conn.poll(0.05):
                 if not self.process.is_alive():
-                    return FAILED, None, "the training process stopped unexpectedly"
+                    return FAILED, None, _DIED
                 continue
             try:
                 kind, payload = self.conn.recv()
-            except EOFError:
-                return FAILED, None, "the training process stopped unexpectedly"
+            except (EOFError, OSError):
+                return FAILED, None, _DIED
             if kind == "progress":
                 record(payload)
             elif kind == "done":

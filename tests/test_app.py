@@ -15,9 +15,9 @@ def test_navigation_lists_only_existing_pages(app_test):
 
 
 def test_language_follows_browser_locale_then_url(app_test):
-    assert app_test(locale="zh-CN").session_state["lang"] == "zh"
-    assert app_test(locale="en-US").session_state["lang"] == "en"
-    assert app_test(locale="zh-CN", lang="en").session_state["lang"] == "en"
+    assert app_test(locale="zh-CN").session_state["_lang"] == "zh"
+    assert app_test(locale="en-US").session_state["_lang"] == "en"
+    assert app_test(locale="zh-CN", lang="en").session_state["_lang"] == "en"
 
 
 def test_language_switch_keeps_page_and_settings_and_rides_in_the_url(app_test):
@@ -33,7 +33,7 @@ def test_language_switch_keeps_page_and_settings_and_rides_in_the_url(app_test):
 def test_bad_language_parameter_gets_a_message_not_a_traceback(app_test):
     at = app_test(lang="klingon")
     assert not exceptions(at)
-    assert at.session_state["lang"] == "en"
+    assert at.session_state["_lang"] == "en"
     assert any("klingon" in toast.value for toast in at.toast)
 
 

@@ -131,3 +131,21 @@ def test_every_page_renders(browser, fresh_server, slug, lang):
     has_cjk = any("\u4e00" <= ch <= "\u9fff" for ch in title)
     assert has_cjk == (lang == "zh"), title
     page.close()
+
+
+def test_language_survives_navigation_and_rides_in_the_url(browser, fresh_server):
+    page = open_page(browser, f"{fresh_server}/home?lang=zh", "nav_home_alias_zh")
+    # "/home" is the home page itself, not a "Page not found" dialog.
+    assert page.get_by_test_id("stDialog").count() == 0
+    assert page.locator("h1").first.inner_text().startswith("动手")
+    page.get_by_test_id("stSidebarNav").get_by_role(
+        "link", name="多层感知机游乐场"
+    ).click()
+    wait_for_run(page)
+    assert page.locator("h1").first.inner_text() == "多层感知机游乐场"
+    assert page.evaluate("location.pathname + location.search") == "/playground?lang=zh"
+    page.get_by_test_id("stSidebar").get_by_role("radio", name="English").click()
+    wait_for_run(page)
+    assert page.locator("h1").first.inner_text() == "MLP playground"
+    assert page.evaluate("location.pathname + location.search") == "/playground?lang=en"
+    page.close()

@@ -110,3 +110,32 @@ def test_process_workers_are_recycled_and_cancellable(tmp_path):
         assert long.wait_done(30).state == jobs.CANCELLED
     finally:
         svc.shutdown()
+
+
+@pytest.mark.slow
+def test_workers_start_clean_and_survive_a_killed_process(tmp_path, monkeypatch):
+    import os
+    import signal
+    import sys
+    import types
+
+    # Under Streamlit, __main__ is the app script; a spawned worker must not
+    # re-run it (here it would raise in the child).
+    trap = tmp_path / "trap_main.py"
+    trap.write_text("raise SystemExit('worker re-ran __main__')\n")
+    fake_main = types.ModuleType("__main__")
+    fake_main.__file__ = str(trap)
+    monkeypatch.setitem(sys.modules, "__main__", fake_main)
+    svc = jobs.TrainingService(cache.ResultCache(None), executor="process")
+    try:
+        handle = svc.submit(demo_task, DemoConfig(n=200, seconds_per_epoch=0.02))
+        while len(handle.snapshot().events) < 3:
+            time.sleep(0.02)
+        workers = [p for p in __import__("multiprocessing").active_children()]
+        assert workers
+        for proc in workers:
+            os.kill(proc.pid, signal.SIGKILL)  # the OOM killer, say
+        snap = handle.wait_done(120)
+        assert (snap.state, snap.result) == (jobs.DONE, 400)  # retried once
+    finally:
+        svc.shutdown()

@@ -57,7 +57,7 @@ def available_pages() -> list[PageSpec]:
 
 
 def current_lang() -> str:
-    return st.session_state.get("lang", "en")
+    return st.session_state.get(_LANG_KEY, "en")
 
 
 def translator(lang: str) -> Callable[..., str]:
@@ -65,15 +65,29 @@ def translator(lang: str) -> Callable[..., str]:
     return lambda key, **kwargs: t(key, lang, **kwargs)
 
 
+_LANG_KEY = "_lang"  # the session's language; the switch widget's key is "lang"
+
+
+def _store_language() -> None:
+    if st.session_state.get("lang") in LANGS:
+        st.session_state[_LANG_KEY] = st.session_state.lang
+
+
 def _init_language() -> str:
-    """Language from (in order) this session, the URL, the browser; default English."""
-    url_value = st.query_params.get("lang")
-    if "lang" not in st.session_state:
-        st.session_state.lang = (
-            normalize_lang(url_value) or normalize_lang(st.context.locale) or "en"
-        )
+    """Language from (in order) this session, the URL, the browser; default English.
+
+    The language lives under its own session key, not only in the switch's
+    widget state: Streamlit drops or resets a widget's state when the page
+    changes, so the switch is re-seeded from that key on every run.
+    """
+    if _LANG_KEY not in st.session_state:
+        url_value = st.query_params.get("lang")
         if url_value is not None and normalize_lang(url_value) is None:
             st.session_state._bad_lang = url_value
+        st.session_state[_LANG_KEY] = (
+            normalize_lang(url_value) or normalize_lang(st.context.locale) or "en"
+        )
+    st.session_state.lang = st.session_state[_LANG_KEY]
     with st.sidebar:
         st.segmented_control(
             t("lang.label"),
@@ -81,10 +95,9 @@ def _init_language() -> str:
             key="lang",
             required=True,
             format_func=lambda code: t("lang.name", code),
+            on_change=_store_language,
         )
-    lang = st.session_state.lang
-    st.query_params["lang"] = lang  # shareable links keep the language
-    return lang
+    return st.session_state[_LANG_KEY]
 
 
 def navigation() -> st.navigation:
@@ -106,11 +119,28 @@ def navigation() -> st.navigation:
             str(PAGES_DIR / f"{spec.slug}.py"),
             title=t(spec.title_key, lang),
             icon=spec.icon,
-            url_path=spec.slug,
+            # The default page is served at "/" but reserves its url_path;
+            # "/home" is served by the hidden alias below.
+            url_path="index" if spec.slug == "home" else spec.slug,
             default=spec.slug == "home",
         )
         sections.setdefault(t(spec.section_key, lang), []).append(page)
+        if page._default:
+            # Keep "/home" working too (links, bookmarks) instead of a
+            # "Page not found" dialog.
+            alias = st.Page(
+                str(PAGES_DIR / f"{spec.slug}.py"),
+                title=t(spec.title_key, lang),
+                icon=spec.icon,
+                url_path=spec.slug,
+                visibility="hidden",
+            )
+            sections[t(spec.section_key, lang)].append(alias)
     selected = st.navigation(sections, position="sidebar", expanded=True)
+    if st.query_params.get("lang") != lang:
+        # Shareable links keep the language. Written after st.navigation so
+        # the browser's address bar gets the new page's path with it.
+        st.query_params["lang"] = lang
     _runtime_panel(lang)
     bad = st.session_state.pop("_bad_lang", None)
     if bad is not None:
