@@ -31,6 +31,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -312,6 +313,21 @@ def formula(name: str, **params: Any) -> str:
     return spec.latex
 
 
+def formula_with_values(name: str, **params: Any) -> str:
+    r""":func:`formula`, followed by the values of its numeric parameters.
+
+    Example:
+        >>> formula_with_values("leaky_relu", negative_slope=0.05).endswith(
+        ...     r"\quad \alpha = 0.05")
+        True
+    """
+    spec = get_spec(name)
+    values = resolve_params(spec.name, spec.params, params)
+    shown = [f"{p.symbol} = {values[p.name]:g}" for p in spec.params if not p.is_bool]
+    text = formula(spec.name, **values)
+    return text + (r",\quad " + r",\ ".join(shown) if shown else "")
+
+
 def keras_function(name: str, **params: Any) -> Callable[[Any], Any]:
     """``keras.activations.<name>`` with ``params`` bound (validated).
 
@@ -537,15 +553,28 @@ def properties(name: str, **params: Any) -> dict[str, Any]:
     }
 
 
-def properties_table(names: Sequence[str] | None = None) -> pd.DataFrame:
-    """:func:`properties` of several activations (default parameters), one row each.
+def properties_table(
+    names: Sequence[str] | None = None,
+    params: Mapping[str, Mapping[str, Any]] | None = None,
+) -> pd.DataFrame:
+    """:func:`properties` of several activations, one row each.
+
+    Args:
+        names: Activation names (default: every one in :data:`ACTIVATIONS`).
+        params: Optional parameters per name, e.g. ``{"elu": {"alpha": 0.5}}``;
+            the others use their defaults.
 
     Example:
         >>> properties_table(["relu", "tanh"])["range"].tolist()
         ['[0, ∞)', '(−1, 1)']
+        >>> properties_table(["leaky_relu"], {"leaky_relu": {"negative_slope": 0.0}})[
+        ...     "range"].tolist()
+        ['[0, ∞)']
     """
-    names = list(ACTIVATIONS) if names is None else [get_spec(n).name for n in names]
-    return pd.DataFrame([properties(n) for n in names]).set_index("name")
+    names = list(ACTIVATIONS) if names is None else list(names)
+    params = params or {}
+    rows = [properties(n, **params.get(n, {})) for n in names]
+    return pd.DataFrame(rows).set_index("name")
 
 
 def _max_abs(a: Any, b: Any) -> float:
@@ -618,6 +647,56 @@ def identity_table(x: Any) -> pd.DataFrame:
     return table
 
 
+def misconception_table(x: Any) -> pd.DataFrame:
+    r"""Formulas students (and old libraries) get wrong, checked against Keras.
+
+    Same columns as :func:`identity_table`; every row should *fail*
+    (``holds`` is False): the left side is what Keras computes, the right
+    side the wrong formula.
+
+    * ``tanh(x) = 2σ(2x) / (1 + σ(2x))``: the right identity is ``2σ(2x) − 1``.
+    * ``softmax(z)_i = (e^{z_i} / Σ_j e^{z_j})^{1/K}``: softmax has no ``1/K``
+      power; its outputs already sum to 1.
+    * ``hard_sigmoid(x) = clip(0.2x + 0.5, 0, 1)``: Keras 2's definition;
+      Keras 3 uses ``relu6(x + 3) / 6``, i.e. slope 1/6.
+
+    Example:
+        >>> bool(misconception_table(np.linspace(-5, 5, 11))["holds"].any())
+        False
+    """
+    x = np.asarray(x, np.float32).ravel()
+    if x.size < 2 or not np.all(np.isfinite(x)):
+        raise ValueError("x must hold at least 2 finite numbers")
+    act = keras.activations
+    np_ = keras.ops.convert_to_numpy
+    sig2 = np_(act.sigmoid(2 * x)).astype(np.float64)
+    probabilities = np_(act.softmax(x)).astype(np.float64)
+    rows = [
+        (
+            r"\tanh(x) = \frac{2\sigma(2x)}{1 + \sigma(2x)}",
+            np_(act.tanh(x)),
+            2 * sig2 / (1 + sig2),
+        ),
+        (
+            r"\operatorname{softmax}(z)_i = \Bigl(\frac{e^{z_i}}{\sum_{j=1}^{K}"
+            r" e^{z_j}}\Bigr)^{1/K}",
+            probabilities,
+            probabilities ** (1 / x.size),
+        ),
+        (
+            r"\operatorname{hard\_sigmoid}(x) = \min(\max(0.2x + 0.5, 0), 1)",
+            np_(act.hard_sigmoid(x)),
+            np.clip(0.2 * x.astype(np.float64) + 0.5, 0.0, 1.0),
+        ),
+    ]
+    table = pd.DataFrame(
+        [(text, _max_abs(a, b)) for text, a, b in rows],
+        columns=["identity", "max_abs_diff"],
+    )
+    table["holds"] = table["max_abs_diff"] < 1e-5
+    return table
+
+
 # ----------------------------------------------------------------------------
 # 3. Softmax and temperature
 # ----------------------------------------------------------------------------
@@ -628,6 +707,59 @@ def _logits(logits: Any) -> np.ndarray:
     if z.ndim == 0 or z.shape[-1] < 2:
         raise ValueError(f"softmax needs at least 2 logits, got {np.shape(logits)}")
     return z
+
+
+#: The logits box accepts this many numbers at most (bars stay readable).
+MAX_LOGITS = 20
+
+
+class LogitsError(ValueError):
+    """Text that is not a list of logits.
+
+    Attributes:
+        reason: ``"count"`` (fewer than 2 or more than :data:`MAX_LOGITS`
+            numbers), ``"number"`` (``token`` is not a number) or ``"finite"``
+            (``token`` is NaN, infinite or beyond float32).
+        token: The offending piece of text (``""`` for ``"count"``).
+    """
+
+    def __init__(self, reason: str, token: str = "") -> None:
+        self.reason, self.token = reason, token
+        messages = {
+            "count": f"enter between 2 and {MAX_LOGITS} numbers",
+            "number": f"{token!r} is not a number",
+            "finite": f"{token!r} is not a finite float32 number",
+        }
+        super().__init__(messages[reason])
+
+
+def parse_logits(text: str) -> np.ndarray:
+    """Read logits typed by a student: numbers separated by commas or spaces.
+
+    Brackets, Chinese commas (``，`` ``、``) and the minus sign ``−`` are
+    accepted.
+
+    Raises:
+        LogitsError: with a ``reason`` the page translates.
+
+    Example:
+        >>> parse_logits("[2, 1，−0.5]").tolist()
+        [2.0, 1.0, -0.5]
+    """
+    cleaned = str(text).replace("−", "-").strip().strip("[]()")
+    tokens = [tok for tok in re.split(r"[,;，、；\s]+", cleaned) if tok]
+    if not 2 <= len(tokens) <= MAX_LOGITS:
+        raise LogitsError("count")
+    values = []
+    for token in tokens:
+        try:
+            value = float(token)
+        except ValueError:
+            raise LogitsError("number", token) from None
+        if not math.isfinite(value) or abs(value) > float(np.finfo(np.float32).max):
+            raise LogitsError("finite", token)
+        values.append(value)
+    return np.asarray(values, np.float32)
 
 
 def softmax(logits: Any, temperature: float = 1.0) -> np.ndarray:
@@ -704,7 +836,8 @@ INITIALIZERS: tuple[str, ...] = (
 )
 #: Batch-norm momentum of the gradient-lab MLP (Keras' default is 0.99).
 BN_MOMENTUM = 0.9
-#: A unit counts as saturated when ``0 < |f'(z)| < SATURATED_SLOPE`` for most samples.
+#: A unit counts as saturated when ``|f'(z)| < SATURATED_SLOPE`` while
+#: ``f(z) != 0`` for most samples (see :func:`probe_model`).
 SATURATED_SLOPE = 0.01
 
 
@@ -863,8 +996,11 @@ def probe_model(
     ``bias_grad_norm``, ``activation_mean``, ``activation_std``,
     ``dead_fraction`` (units whose ``f'(z)`` is exactly 0 on every sample: they
     pass no gradient at all; for ReLU, output 0 on every sample),
-    ``saturated_fraction`` (other units with ``0 < |f'(z)| <`` 0.01 on most
-    samples, e.g. sigmoid/tanh pushed into their flat tails) and
+    ``saturated_fraction`` (other units with ``|f'(z)| <`` 0.01 and
+    ``f(z) != 0`` on most samples, e.g. sigmoid/tanh pushed into their flat
+    tails; far enough out, ``f'`` rounds to exactly 0 in float32, so exact
+    zeros count too, except where the unit is simply off: ReLU's ``f(z) = 0``
+    side is not saturation) and
     ``mean_abs_slope`` (mean ``|f'(z)|``).
     """
     x_t = tf.constant(np.asarray(x, np.float32))
@@ -919,7 +1055,7 @@ def probe_model(
 
 def _layer_stats(a: np.ndarray, slope: np.ndarray) -> dict[str, float]:
     dead = np.all(slope == 0.0, axis=0)
-    small = (slope > 0.0) & (slope < SATURATED_SLOPE)
+    small = (slope < SATURATED_SLOPE) & (a != 0.0)  # flat, but not switched off
     saturated = (small.mean(axis=0) > 0.5) & ~dead
     return {
         "activation_mean": float(a.mean()),
@@ -1002,6 +1138,64 @@ def gradient_flow(
     ).table
 
 
+#: The gradient picture counts as healthy while the first hidden layer's
+#: gradient norm is within this factor of the last hidden layer's.
+FLOW_RATIO = 30.0
+
+
+def flow_verdict(table: pd.DataFrame | Mapping[str, Sequence[float]]) -> str:
+    """Classify a :func:`gradient_flow` table: what will training do?
+
+    Returns:
+        ``"zero"`` (every hidden gradient is exactly 0: symmetric weights),
+        ``"vanishing"`` (first/last gradient-norm ratio below ``1/FLOW_RATIO``),
+        ``"exploding"`` (above ``FLOW_RATIO``, or a non-finite gradient) or
+        ``"healthy"``.
+
+    Example:
+        >>> flow_verdict({"grad_norm": [1e-9, 0.1]}), flow_verdict({"grad_norm": [0.2, 0.1]})
+        ('vanishing', 'healthy')
+    """
+    grads = np.asarray(table["grad_norm"], np.float64)
+    if not np.all(np.isfinite(grads)):
+        return "exploding"
+    if np.all(grads == 0):
+        return "zero"
+    first, last = grads[0], grads[-1]
+    if first == 0 or (last > 0 and first / last < 1 / FLOW_RATIO):
+        return "vanishing"
+    if last == 0 or first / last > FLOW_RATIO:
+        return "exploding"
+    return "healthy"
+
+
+def flow_summary(table: pd.DataFrame) -> dict[str, Any]:
+    """Headline numbers of a :func:`gradient_flow` table.
+
+    Returns:
+        ``grad_ratio`` (first / last hidden-layer gradient norm; NaN when the
+        last is 0), ``loss`` (at the probe), ``dead`` and ``saturated`` (mean
+        fractions over layers) and ``verdict`` (:func:`flow_verdict`).
+
+    Example:
+        >>> table = pd.DataFrame({"grad_norm": [1e-6, 1e-2], "dead_fraction": [0, 0.5],
+        ...                       "saturated_fraction": [0.0, 0.0]})
+        >>> s = flow_summary(table)
+        >>> round(s["grad_ratio"], 6), s["dead"], s["verdict"]
+        (0.0001, 0.25, 'vanishing')
+    """
+    grads = np.asarray(table["grad_norm"], np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = float(grads[0] / grads[-1]) if grads[-1] > 0 else float("nan")
+    return {
+        "grad_ratio": ratio,
+        "loss": float(table.attrs.get("loss", np.nan)),
+        "dead": float(np.mean(table["dead_fraction"])),
+        "saturated": float(np.mean(table["saturated_fraction"])),
+        "verdict": flow_verdict(table),
+    }
+
+
 def activation_samples(
     activation: str,
     depth: int,
@@ -1082,6 +1276,50 @@ def _optimizer(name: str, learning_rate: float) -> keras.optimizers.Optimizer:
     if name == "adam":
         return keras.optimizers.Adam(learning_rate)
     return keras.optimizers.SGD(learning_rate)
+
+
+#: Teacher presets of the gradient lab: the :class:`GradientLabConfig` fields
+#: that differ from the defaults (all train with SGD, learning rate 0.1, 15
+#: epochs). With these, the gradient picture at initialisation predicts the
+#: outcome: the three healthy ones learn, the three broken ones stay at chance.
+LAB_PRESETS: dict[str, dict[str, Any]] = {
+    "vanishing": {
+        "activation": "sigmoid",
+        "depth": 20,
+        "initializer": "random_normal",
+        "sigma": 1.0,
+    },
+    "glorot": {"activation": "tanh", "depth": 20, "initializer": "glorot_uniform"},
+    "healthy": {"activation": "relu", "depth": 10, "initializer": "he_normal"},
+    "symmetry": {"activation": "tanh", "depth": 10, "initializer": "zeros"},
+    "exploding": {
+        "activation": "tanh",
+        "depth": 20,
+        "initializer": "random_normal",
+        "sigma": 2.0,
+    },
+    "batch_norm": {
+        "activation": "sigmoid",
+        "depth": 20,
+        "initializer": "random_normal",
+        "sigma": 1.0,
+        "batch_norm": True,
+    },
+}
+
+
+def lab_preset(name: str) -> GradientLabConfig:
+    """The full config of a teacher preset (every other field at its default).
+
+    Example:
+        >>> lab_preset("batch_norm").batch_norm, lab_preset("healthy").learning_rate
+        (True, 0.1)
+    """
+    if name not in LAB_PRESETS:
+        raise ValueError(
+            f"Unknown preset {name!r}; expected one of {list(LAB_PRESETS)}"
+        )
+    return GradientLabConfig(**LAB_PRESETS[name])
 
 
 def train_gradient_lab(

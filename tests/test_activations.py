@@ -434,6 +434,21 @@ def test_large_weights_saturate_tanh_units():
     assert (small["saturated_fraction"] == 0).all()
 
 
+def test_units_whose_slope_rounds_to_zero_still_count_as_saturated():
+    # Regression: tanh with N(0, 2²) weights is pushed so far into its tails that
+    # f'(z) = 1 − tanh²(z) is exactly 0.0 in float32 on most samples. Those units
+    # used to count as neither dead nor saturated.
+    probe = act.probe_gradient_flow("tanh", 6, 32, "random_normal", sigma=2.0)
+    deep = probe.samples[6].astype(np.float64)
+    assert np.mean(deep**2 == 1.0) > 0.3  # stuck at exactly ±1: f' = 0 in float32
+    # The oracle: tanh' = 1 − a², small on most samples.
+    assert np.mean(1 - deep**2 < act.SATURATED_SLOPE) > 0.5
+    assert probe.table["saturated_fraction"].iloc[1:].mean() > 0.5
+    # ReLU's switched-off side (f = 0, f' = 0) is not saturation.
+    relu = act.gradient_flow("relu", 6, 32, "he_normal")
+    assert (relu["saturated_fraction"] == 0).all()
+
+
 def test_activation_samples_per_layer_and_determinism():
     samples = act.activation_samples("relu", 3, 16, "he_normal", num_samples=64)
     assert sorted(samples) == [1, 2, 3]
@@ -551,3 +566,128 @@ def test_every_exported_script_compiles(initializer):
     for name in ("threshold", "gelu"):
         config = act.GradientLabConfig(activation=name, initializer=initializer)
         compile(act.code_gradient_lab(config), "gradient_lab.py", "exec")
+
+
+# --- page helpers: formulas with values, misconceptions, logits, presets ------------
+
+
+def test_formula_with_values_shows_the_slider_values():
+    assert act.formula_with_values("relu") == act.formula("relu")
+    text = act.formula_with_values("threshold", threshold=1.5, default_value=-2.0)
+    assert text.endswith(r"\quad \theta = 1.5,\ v = -2")
+    # GELU's boolean picks the formula and is not printed as a number.
+    assert act.formula_with_values("gelu", approximate=True) == act.formula(
+        "gelu", approximate=True
+    )
+
+
+def test_properties_table_uses_the_given_parameters():
+    table = act.properties_table(
+        ["leaky_relu", "elu"], {"leaky_relu": {"negative_slope": 0.5}}
+    )
+    # leaky_relu(α = 0.5): slopes 0.5 and 1; elu with its default α = 1.
+    assert table.loc["leaky_relu", "max_grad"] == 1.0
+    assert table.loc["leaky_relu", "range"] == "(−∞, ∞)"
+    assert table.loc["elu", "range"] == "(−1, ∞)"
+    frame = figures.properties_frame(["elu"], params={"elu": {"alpha": 2.5}})
+    assert frame.iloc[0, 0] == "(−2.5, ∞)"
+
+
+def test_misconceptions_fail_by_the_closed_form_amount():
+    x = np.linspace(-4, 4, 81)
+    table = act.misconception_table(x)
+    assert not table["holds"].any()
+    s = expit(2 * x)
+    expected_tanh = np.max(np.abs(np.tanh(x) - 2 * s / (1 + s)))
+    p = np.exp(x - x.max()) / np.exp(x - x.max()).sum()
+    expected_power = np.max(np.abs(p - p ** (1 / x.size)))
+    expected_hard = np.max(np.abs(_relu6(x + 3) / 6 - np.clip(0.2 * x + 0.5, 0, 1)))
+    np.testing.assert_allclose(
+        table["max_abs_diff"], [expected_tanh, expected_power, expected_hard], rtol=1e-4
+    )
+    text = figures.identities_markdown(x, lang="en")
+    assert text.count("✓") == len(act.identity_table(x)) and text.count("✗") == 3
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2, 1, 0.1", [2.0, 1.0, 0.1]),
+        ("[1000 999\t-3]", [1000.0, 999.0, -3.0]),
+        ("3，−1、0.5；2", [3.0, -1.0, 0.5, 2.0]),
+        ("1e3, -1e-3", [1000.0, -0.001]),
+    ],
+)
+def test_parse_logits_accepts_what_students_type(text, expected):
+    np.testing.assert_allclose(act.parse_logits(text), expected, rtol=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason", "token"),
+    [
+        ("", "count", ""),
+        ("5", "count", ""),
+        (", ".join(["1"] * (act.MAX_LOGITS + 1)), "count", ""),
+        ("1, two", "number", "two"),
+        ("1, inf", "finite", "inf"),
+        ("1, 1e39", "finite", "1e39"),  # beyond float32
+    ],
+)
+def test_parse_logits_rejects_bad_text_with_a_reason(text, reason, token):
+    with pytest.raises(act.LogitsError) as info:
+        act.parse_logits(text)
+    assert (info.value.reason, info.value.token) == (reason, token)
+    assert isinstance(info.value, ValueError)
+
+
+def test_softmax_overflow_frame_shows_nan_and_sums():
+    frame = figures.softmax_overflow_frame([1000.0, 999.0, 0.0], lang="zh")
+    assert list(frame.columns) == ["logit z / T", "朴素实现", "减去最大值", "Keras"]
+    assert frame.index[-1] == "Σ" and frame.iloc[-1, 2] == "1"
+    assert frame.iloc[:, 1].tolist()[:2] == ["nan", "nan"]
+
+
+def test_flow_verdict_and_summary():
+    verdict = act.flow_verdict
+    assert verdict({"grad_norm": [0.0, 0.0]}) == "zero"
+    assert verdict({"grad_norm": [0.0, 1.0]}) == "vanishing"
+    assert verdict({"grad_norm": [1.0, 0.0]}) == "exploding"
+    assert verdict({"grad_norm": [np.nan, 1.0]}) == "exploding"
+    assert verdict({"grad_norm": [1e3, 1.0]}) == "exploding"
+    assert verdict({"grad_norm": [0.1, 1.0]}) == "healthy"
+    table = act.gradient_flow("relu", 3, 8, "he_normal")
+    summary = act.flow_summary(table)
+    grads = table["grad_norm"].to_numpy()
+    assert summary["grad_ratio"] == pytest.approx(grads[0] / grads[-1])
+    assert summary["loss"] == table.attrs["loss"] > 0
+
+
+#: What the gradient picture at initialisation says about each teacher preset.
+PRESET_VERDICTS = {
+    "vanishing": "vanishing",
+    "glorot": "healthy",
+    "healthy": "healthy",
+    "symmetry": "zero",
+    "exploding": "exploding",
+    "batch_norm": "healthy",
+}
+
+
+@pytest.mark.parametrize("name", sorted(act.LAB_PRESETS))
+def test_each_preset_shows_its_gradient_picture(name):
+    c = act.lab_preset(name)
+    table = act.gradient_flow(c.activation, c.depth, c.width, c.initializer, c.seed,
+                              sigma=c.sigma, batch_norm=c.batch_norm)  # fmt: skip
+    assert act.flow_verdict(table) == PRESET_VERDICTS[name]
+    label = figures.lab_label(c, lang="zh")
+    assert f"{c.depth}×{c.width}" in label and "轮" in label
+
+
+@pytest.mark.slow
+def test_batch_norm_rescues_the_vanishing_preset():
+    stuck = act.train_gradient_lab(act.lab_preset("vanishing"))
+    rescued = act.train_gradient_lab(act.lab_preset("batch_norm"))
+    assert stuck.metrics["val_accuracy"] < 0.2 < 0.5 < rescued.metrics["val_accuracy"]
+    runs = {act.lab_preset("vanishing"): stuck.metrics}
+    frame = figures.lab_runs_frame(runs, lang="en")
+    assert frame.iloc[0, 2] == f"{stuck.metrics['val_accuracy']:.1%}"

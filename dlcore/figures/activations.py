@@ -79,12 +79,14 @@ def activation_figure(
     fig.add_hline(y=0, line={"color": "#9aa5b1", "width": 1})
     fig.add_vline(x=0, line={"color": "#9aa5b1", "width": 1})
     title = "act.fig.functions" if show_derivative else "act.fig.function_only"
-    return theme.styled(
+    theme.styled(
         fig,
         title=t(title, lang),
+        height=theme.TALL_HEIGHT,
         x_title=t("act.axis.x", lang),
         y_title=t("act.axis.y", lang),
     )
+    return _legend_below(fig)  # up to 8 entries: never over the title
 
 
 _PROPERTY_COLUMNS = (
@@ -99,14 +101,20 @@ _PROPERTY_COLUMNS = (
 
 
 def properties_frame(
-    names: Sequence[str] | None = None, *, lang: str = "en"
+    names: Sequence[str] | None = None,
+    *,
+    params: Mapping[str, Mapping[str, Any]] | None = None,
+    lang: str = "en",
 ) -> pd.DataFrame:
     """:func:`dlcore.activations.properties_table` with translated headers and values.
+
+    ``params`` holds optional parameters per name (as in :func:`activation_figure`).
 
     >>> properties_frame(["sigmoid"], lang="zh").columns[0]
     '值域'
     """
-    table = activations.properties_table(names)[list(_PROPERTY_COLUMNS)].copy()
+    table = activations.properties_table(names, params)[list(_PROPERTY_COLUMNS)]
+    table = table.copy()
     yes, no = t("act.yes", lang), t("act.no", lang)
     for column in ("zero_centred", "monotonic"):
         table[column] = [yes if v else no for v in table[column]]
@@ -121,10 +129,13 @@ def properties_frame(
 
 
 def properties_figure(
-    names: Sequence[str] | None = None, *, lang: str = "en"
+    names: Sequence[str] | None = None,
+    *,
+    params: Mapping[str, Mapping[str, Any]] | None = None,
+    lang: str = "en",
 ) -> go.Figure:
     """The properties table (:func:`properties_frame`) as a Plotly table."""
-    frame = properties_frame(names, lang=lang).reset_index()
+    frame = properties_frame(names, params=params, lang=lang).reset_index()
     fig = go.Figure(
         go.Table(
             header={
@@ -181,6 +192,17 @@ def softmax_figure(
     )
 
 
+def _legend_below(fig: go.Figure) -> go.Figure:
+    """Move the legend under the plot (long entries would cover the title)."""
+    fig.update_layout(legend={"y": -0.2, "yanchor": "top", "x": 0.0, "xanchor": "left"})
+    return fig
+
+
+def _layer_dtick(num_layers: int) -> int:
+    """Tick every layer up to 20 layers, then every 5th (labels stay legible)."""
+    return 1 if num_layers <= 20 else 5
+
+
 def _as_frame(table: pd.DataFrame | Mapping[str, Sequence[Any]]) -> pd.DataFrame:
     return table if isinstance(table, pd.DataFrame) else pd.DataFrame(dict(table))
 
@@ -188,6 +210,7 @@ def _as_frame(table: pd.DataFrame | Mapping[str, Sequence[Any]]) -> pd.DataFrame
 def gradient_flow_figure(
     tables: pd.DataFrame | Mapping[str, pd.DataFrame | Mapping[str, Sequence[Any]]],
     *,
+    title_key: str = "act.flow.title",
     lang: str = "en",
 ) -> go.Figure:
     """Gradient norm ``‖∂L/∂W‖`` per hidden layer on a log scale.
@@ -229,10 +252,11 @@ def gradient_flow_figure(
             showarrow=False,
         )
     fig.update_yaxes(type="log", exponentformat="power")
-    fig.update_xaxes(dtick=1)
+    num_layers = max(len(_as_frame(table)) for table in tables.values())
+    fig.update_xaxes(dtick=_layer_dtick(num_layers), range=[0.5, num_layers + 0.5])
     return theme.styled(
         fig,
-        title=t("act.flow.title", lang),
+        title=t(title_key, lang),
         x_title=t("act.flow.layer", lang),
         y_title=t("act.flow.grad_norm", lang),
         legend=len(tables) > 1,
@@ -277,7 +301,7 @@ def activation_histogram_figure(
             hovertemplate="%{y}: %{x:.3g} → %{z:.1%}<extra></extra>",
         )
     )
-    fig.update_yaxes(dtick=1)
+    fig.update_yaxes(dtick=_layer_dtick(len(layers)))
     return theme.styled(
         fig,
         title=t("act.hist.title", lang),
@@ -308,10 +332,138 @@ def unit_health_figure(
         )
     fig.update_layout(barmode="group")
     fig.update_yaxes(range=[0, 1.05], tickformat=".0%")
-    fig.update_xaxes(dtick=1)
-    return theme.styled(
+    fig.update_xaxes(dtick=_layer_dtick(len(frame)), range=[0.5, len(frame) + 0.5])
+    theme.styled(
         fig,
         title=t("act.health.title", lang),
         x_title=t("act.flow.layer", lang),
         y_title=t("act.health.fraction", lang),
+    )
+    return _legend_below(fig)
+
+
+def _number(value: float, spec: str = ".4g") -> str:
+    """A number as text; ``nan`` and ``inf`` spelled out (they are the lesson)."""
+    value = float(value)
+    if np.isnan(value):
+        return "nan"
+    if np.isinf(value):
+        return "inf" if value > 0 else "−inf"
+    return format(value, spec)
+
+
+def identities_markdown(x: Any | None = None, *, lang: str = "en") -> str:
+    r"""A Markdown table of textbook identities and common mistakes, checked with Keras.
+
+    Rows of :func:`dlcore.activations.identity_table` (they hold) followed by
+    :func:`dlcore.activations.misconception_table` (they do not), each with
+    the largest difference between its two sides over ``x`` (default: 121
+    points in [−6, 6]). Formulas are inline LaTeX (``$…$``).
+
+    >>> text = identities_markdown(lang="zh")
+    >>> "2\\sigma(2x) - 1" in text and "✗" in text and "恒等式" in text
+    True
+    """
+    x = np.linspace(-6.0, 6.0, 121) if x is None else x
+    table = pd.concat(
+        [activations.identity_table(x), activations.misconception_table(x)],
+        ignore_index=True,
+    )
+    header = [
+        t("act.identities.identity", lang),
+        t("act.identities.max_abs_diff", lang),
+        t("act.identities.verdict", lang),
+    ]
+    lines = [
+        "| " + " | ".join(h.replace("|", r"\|") for h in header) + " |",
+        "|---|---:|---|",
+    ]
+    for _, row in table.iterrows():
+        verdict = "act.identities.true" if row["holds"] else "act.identities.false"
+        lines.append(
+            f"| $\\displaystyle {row['identity']}$ "
+            f"| {_number(row['max_abs_diff'], '.1e')} "
+            f"| {t(verdict, lang)} |"
+        )
+    return "\n".join(lines)
+
+
+def softmax_overflow_frame(
+    logits: Sequence[float], *, lang: str = "en"
+) -> pd.DataFrame:
+    """Naive, max-subtracted and Keras softmax side by side, as text, with a Σ row.
+
+    >>> frame = softmax_overflow_frame([1000.0, 0.0])
+    >>> frame.iloc[:, 1].tolist(), frame.iloc[:, 2].tolist()
+    (['nan', '0', 'nan'], ['1', '0', '1'])
+    """
+    table = activations.softmax_overflow_table(logits)
+    with np.errstate(invalid="ignore"):
+        sums = table[["naive", "stable", "keras"]].astype(np.float64).sum(skipna=False)
+    columns = {
+        "logit": t("act.softmax.logit", lang),
+        "naive": t("act.softmax.naive", lang),
+        "stable": t("act.softmax.stable", lang),
+        "keras": t("act.softmax.keras", lang),
+    }
+    frame = pd.DataFrame(
+        {
+            columns[c]: [_number(v) for v in table[c]]
+            + ["" if c == "logit" else _number(sums[c])]
+            for c in columns
+        },
+        index=[str(i) for i in range(len(table))] + ["Σ"],
+    )
+    frame.index.name = t("act.softmax.class", lang)
+    return frame
+
+
+def lab_label(config: activations.GradientLabConfig, *, lang: str = "en") -> str:
+    """A short name of a gradient-lab setting, in the user's language.
+
+    >>> lab_label(activations.lab_preset("batch_norm"), lang="zh")
+    'sigmoid · 20×32 · 随机正态 N(0, σ²)，σ = 1 · 批量规范化 · 随机梯度下降 0.1 · 15 轮'
+    """
+    c = config
+    init = t(f"act.init.{c.initializer}", lang)
+    if c.initializer == "random_normal":
+        init += t("act.lab.label.sigma", lang, sigma=c.sigma)
+    parts = [activations.get_spec(c.activation).name, f"{c.depth}×{c.width}", init]
+    if c.batch_norm:
+        parts.append(t("act.lab.batch_norm", lang))
+    parts.append(f"{t(f'act.opt.{c.optimizer}', lang)} {c.learning_rate:g}")
+    parts.append(t("act.lab.label.epochs", lang, epochs=c.epochs))
+    if c.seed:
+        parts.append(t("act.lab.label.seed", lang, seed=c.seed))
+    return " · ".join(parts)
+
+
+def lab_runs_frame(
+    runs: Mapping[activations.GradientLabConfig, Mapping[str, float]],
+    *,
+    lang: str = "en",
+) -> pd.DataFrame:
+    """The gradient-lab settings trained so far: gradient ratio at init vs accuracy.
+
+    Args:
+        runs: Config -> metrics of :func:`dlcore.activations.train_gradient_lab`
+            (``grad_ratio``, ``val_accuracy``).
+
+    >>> runs = {activations.GradientLabConfig(): {"grad_ratio": 2e-9, "val_accuracy": 0.1}}
+    >>> lab_runs_frame(runs).iloc[0, 1:].tolist()
+    ['2.0e-09', '10.0%']
+    """
+    return pd.DataFrame(
+        {
+            t("act.lab.setting", lang): [lab_label(c, lang=lang) for c in runs],
+            t("act.lab.grad_ratio", lang): [
+                _number(m["grad_ratio"], ".1e")
+                if np.isfinite(m["grad_ratio"])
+                else t("act.lab.no_gradient", lang)
+                for m in runs.values()
+            ],
+            t("act.lab.val_accuracy", lang): [
+                _number(m["val_accuracy"], ".1%") for m in runs.values()
+            ],
+        }
     )

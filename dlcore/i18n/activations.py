@@ -20,7 +20,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "act.legend.function": ("{name}(x)", "{name}(x)"),
     "act.legend.derivative": ("{name}′(x)", "{name}′(x)"),
     "act.choose": ("Activations to compare (up to 4)", "要比较的激活函数（最多 4 个）"),
-    "act.params": ("Parameters of {name}", "{name} 的参数"),
     "act.formula": ("Formula (as Keras computes it)", "公式（与 Keras 的计算一致）"),
     "act.kink_note": (
         "At a kink (e.g. ReLU at 0) the derivative is the value TensorFlow's "
@@ -60,7 +59,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "act.softmax.class": ("class", "类别"),
     "act.softmax.probability": ("probability", "概率"),
     "act.softmax.temperature": ("T = {temperature:g}", "T = {temperature:g}"),
-    "act.softmax.logits": ("Logits", "logits（未归一化的分数）"),
     "act.softmax.overflow_title": (
         "Why subtract the maximum logit?",
         "为什么要先减去最大的 logit？",
@@ -88,10 +86,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "act.flow.initial": ("before training", "训练前"),
     "act.flow.final": ("after training", "训练后"),
     "act.flow.zero_note": (
-        "All gradients are exactly 0: with identical (zero) weights every unit "
-        "computes the same thing and nothing can break the symmetry.",
-        "所有梯度都恰好为 0：权重全相同（全为零）时，每个单元计算的都一样，"
-        "对称性无法被打破。",
+        "Every gradient is exactly 0<br>(nothing to draw on a log scale)",
+        "所有梯度都恰好为 0<br>（对数坐标上无法绘制）",
     ),
     "act.hist.title": ("Activations per layer", "各层激活值分布"),
     "act.hist.value": ("activation value", "激活值"),
@@ -100,8 +96,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "act.health.title": ("Dead and saturated units per layer", "各层“死亡”与饱和单元"),
     "act.health.dead": ("dead (f′ = 0 on every sample)", "死亡（所有样本上 f′ = 0）"),
     "act.health.saturated": (
-        "saturated (0 < |f′| < 0.01 on most samples)",
-        "饱和（多数样本上 0 < |f′| < 0.01）",
+        "saturated (|f′| < 0.01 but f ≠ 0 on most samples)",
+        "饱和（多数样本上 |f′| < 0.01 且 f ≠ 0）",
     ),
     "act.health.fraction": ("fraction of units", "单元占比"),
     # gradient lab controls
@@ -115,7 +111,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "act.lab.initializer": ("Weight initialisation", "权重初始化"),
     "act.lab.sigma": (
         "Standard deviation σ (random_normal)",
-        "标准差 σ（random_normal）",
+        "标准差 σ（随机正态初始化）",
     ),
     "act.lab.batch_norm": ("Batch normalisation", "批量规范化"),
     "act.lab.learning_rate": ("Learning rate", "学习率"),
@@ -132,4 +128,175 @@ STRINGS: dict[str, tuple[str, str]] = {
     "act.init.glorot_uniform": ("Glorot (Xavier) uniform", "Glorot（Xavier）均匀"),
     "act.init.he_normal": ("He normal", "He 正态"),
     "act.init.lecun_normal": ("LeCun normal", "LeCun 正态"),
+    # page: tabs
+    "act.tab.functions": ("Functions & derivatives", "函数与导数"),
+    "act.tab.softmax": ("Softmax", "softmax 函数"),
+    "act.tab.lab": ("Vanishing & exploding gradients", "梯度消失与梯度爆炸"),
+    # page: functions tab
+    "act.x_range": ("Range of x", "x 的范围"),
+    "act.show_derivative": ("Show f′ (dashed)", "显示导数 f′（虚线）"),
+    "act.param": ("{name}: {param}", "{name}：{param}"),
+    "act.param.negative_slope": ("negative slope α", "负半轴斜率 α"),
+    "act.param.alpha": ("α", "α"),
+    "act.param.approximate": ("tanh approximation", "tanh 近似"),
+    "act.param.b": ("b", "b"),
+    "act.param.threshold": ("threshold", "阈值"),
+    "act.param.default_value": ("value below the threshold v", "阈值以下的取值 v"),
+    "act.choose_one": (
+        "Choose at least one activation function to plot.",
+        "请至少选择一个激活函数来绘图。",
+    ),
+    "act.x_range_small": (
+        "The range of x is too narrow; showing an interval of width 1 instead.",
+        "x 的范围太窄，改为显示宽度为 1 的区间。",
+    ),
+    "act.identities.intro": (
+        "Left side: what Keras computes; right side: the formula. The first rows "
+        "are true identities (difference at float32 rounding level); the last "
+        "rows are common mistakes, and the numbers show they are wrong.",
+        "左边是 Keras 的计算结果，右边是公式。前几行是真正的恒等式（差值只在 float32 "
+        "舍入误差的量级）；最后几行是常见错误，数值表明它们不成立。",
+    ),
+    "act.identities.verdict": ("verdict", "结论"),
+    "act.identities.true": ("✓ true", "✓ 成立"),
+    "act.identities.false": ("✗ wrong", "✗ 错误"),
+    # page: softmax tab
+    "act.softmax.examples": ("Examples", "示例"),
+    "act.softmax.example.basic": ("typical", "普通"),
+    "act.softmax.example.large": ("huge", "特别大"),
+    "act.softmax.example.negative": ("very negative", "特别小（负）"),
+    "act.softmax.logits": (
+        "Logits z (numbers separated by commas)",
+        "logits z（用逗号分隔的数）",
+    ),
+    "act.softmax.logits_help": (
+        "Between 2 and {max} numbers, e.g. 2, 1, 0.1",
+        "2 到 {max} 个数，例如 2, 1, 0.1",
+    ),
+    "act.softmax.logit": ("logit z / T", "logit z / T"),
+    "act.softmax.temperature_label": ("Temperature T", "温度 T"),
+    "act.softmax.shift": (
+        "Add a constant c to every logit",
+        "给每个 logit 加上常数 c",
+    ),
+    "act.softmax.note": (
+        "Adding c to every logit changes nothing (shift invariance); a high "
+        "temperature flattens the distribution towards 1/K, a low one sharpens it. "
+        "The probabilities always sum to 1.",
+        "给每个 logit 加上同一个 c，结果不变（平移不变性）；温度越高分布越平，趋向 1/K，"
+        "温度越低分布越尖锐。概率之和总是 1。",
+    ),
+    "act.softmax.bad.count": (
+        "Enter between 2 and {max} numbers separated by commas.",
+        "请输入 2 到 {max} 个用逗号分隔的数。",
+    ),
+    "act.softmax.bad.number": (
+        "“{token}” is not a number. Enter numbers separated by commas, e.g. 2, 1, 0.1.",
+        "“{token}”不是数字。请输入用逗号分隔的数，例如 2, 1, 0.1。",
+    ),
+    "act.softmax.bad.finite": (
+        "“{token}” is not a finite float32 number (NaN, ∞ or beyond ±3.4·10³⁸).",
+        "“{token}”不是有限的 float32 数（NaN、∞ 或超出 ±3.4·10³⁸）。",
+    ),
+    "act.softmax.overflowed": (
+        "The naive formula breaks: with |z| up to {z:g}, exp(z) overflows to ∞ "
+        "(or every exp(z) underflows to 0), and ∞/∞ or 0/0 is NaN. The "
+        "max-subtracted version and Keras are fine.",
+        "朴素公式失效了：|z| 最大为 {z:g}，exp(z) 上溢为 ∞（或所有 exp(z) 都下溢为 0），"
+        "∞/∞ 或 0/0 得到 NaN。减去最大值的版本和 Keras 都正常。",
+    ),
+    "act.softmax.no_overflow": (
+        "No overflow here: all three agree. Try the huge logits, or add c = 100.",
+        "这里没有溢出：三种算法结果一致。试试很大的 logits，或者加上 c = 100。",
+    ),
+    # page: gradient lab
+    "act.lab.intro": (
+        "Glorot & Bengio (2010): in a deep network the gradient is a product of one "
+        "factor per layer, W and f′(z). If these factors are mostly below 1 the "
+        "gradient vanishes on the way back to the first layers; above 1 it explodes. "
+        "First look at the network at initialisation, then train it.",
+        "Glorot 和 Bengio（2010）：在深层网络中，梯度是每层一个因子（W 与 f′(z)）"
+        "的连乘。如果这些因子大多小于 1，梯度在传回前几层的途中就消失了；大于 1 则会爆炸。"
+        "先看初始化时的网络，再训练它。",
+    ),
+    "act.lab.preset.custom": ("custom", "自定义"),
+    "act.lab.preset.vanishing": (
+        "sigmoid, 20 layers, N(0, 1) weights: vanishing",
+        "sigmoid，20 层，N(0, 1) 权重：梯度消失",
+    ),
+    "act.lab.preset.glorot": (
+        "tanh, 20 layers, Glorot init: Glorot & Bengio's fix",
+        "tanh，20 层，Glorot 初始化：Glorot 与 Bengio 的方案",
+    ),
+    "act.lab.preset.healthy": ("ReLU + He init: healthy", "ReLU + He 初始化：健康"),
+    "act.lab.preset.symmetry": (
+        "zero init: symmetry, nothing learns",
+        "全零初始化：对称性，学不动",
+    ),
+    "act.lab.preset.exploding": (
+        "tanh, 20 layers, N(0, 2²) weights: exploding and saturating",
+        "tanh，20 层，N(0, 2²) 权重：梯度爆炸且饱和",
+    ),
+    "act.lab.preset.batch_norm": (
+        "the vanishing sigmoid net + batch normalisation: rescued",
+        "梯度消失的 sigmoid 网络 + 批量规范化：得救",
+    ),
+    "act.opt.sgd": ("SGD", "随机梯度下降"),
+    "act.opt.adam": ("Adam", "Adam"),
+    "act.lab.at_init": (
+        "1. At initialisation (no training yet)",
+        "1. 初始化时（尚未训练）",
+    ),
+    "act.lab.no_gradient": ("no gradient (0)", "无梯度（0）"),
+    "act.lab.init_loss": ("Loss at initialisation", "初始损失"),
+    "act.lab.dead": ("Dead units (mean over layers)", "死亡单元（各层平均）"),
+    "act.lab.saturated": ("Saturated units (mean over layers)", "饱和单元（各层平均）"),
+    "act.lab.verdict.healthy": (
+        "**Healthy:** the first hidden layer gets a gradient within 30× of the "
+        "last one's, so every layer can learn. Expect this network to train.",
+        "**健康：** 第一隐藏层得到的梯度与最后一层相差不到 30 倍，每一层都能学习。"
+        "预计这个网络能训练起来。",
+    ),
+    "act.lab.verdict.vanishing": (
+        "**Vanishing gradient:** the first hidden layer gets more than 30× less "
+        "gradient than the last one. The first layers will hardly move; expect "
+        "slow or no learning.",
+        "**梯度消失：** 第一隐藏层得到的梯度比最后一层小 30 倍以上。前几层几乎不会更新，"
+        "预计学得很慢甚至学不动。",
+    ),
+    "act.lab.verdict.exploding": (
+        "**Exploding gradient:** the first hidden layer gets more than 30× more "
+        "gradient than the last one. Updates are huge and units saturate; expect "
+        "unstable or no learning.",
+        "**梯度爆炸：** 第一隐藏层得到的梯度比最后一层大 30 倍以上。更新步长过大、单元饱和，"
+        "预计训练不稳定甚至学不动。",
+    ),
+    "act.lab.verdict.zero": (
+        "**No gradient at all:** with all-zero weights every hidden unit computes "
+        "the same thing and every hidden gradient is exactly 0 (symmetry). Only "
+        "the output bias can learn.",
+        "**完全没有梯度：** 权重全为零时，每个隐藏单元的计算都一样，所有隐藏层的梯度都"
+        "恰好为 0（对称性）。只有输出层的偏置能学习。",
+    ),
+    "act.lab.training": (
+        "2. Training: does the gradient picture predict the outcome?",
+        "2. 训练：梯度的情况能预测结果吗？",
+    ),
+    "act.lab.chance": (
+        "Guessing gives 10% (10 digit classes).",
+        "随机猜测的准确率是 10%（10 个数字类别）。",
+    ),
+    "act.lab.val_loss": ("Validation loss", "验证集损失"),
+    "act.lab.runs": (
+        "Your settings so far: gradient ratio at initialisation vs. accuracy",
+        "你试过的设置：初始化时的梯度比与准确率",
+    ),
+    "act.lab.setting": ("setting", "设置"),
+    "act.lab.label.sigma": (", σ = {sigma:g}", "，σ = {sigma:g}"),
+    "act.lab.label.epochs": ("{epochs} epochs", "{epochs} 轮"),
+    "act.lab.label.seed": ("seed {seed}", "种子 {seed}"),
+    "act.flow.before_after": (
+        "Gradient norm per layer, before and after training",
+        "训练前后各层的梯度范数",
+    ),
 }

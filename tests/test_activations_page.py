@@ -1,0 +1,299 @@
+"""The Activations page: its charts carry Keras' numbers and follow every control.
+
+Oracles: ``keras.activations`` called directly (values), central finite
+differences of Keras in float64 (derivatives), closed forms (leaky ReLU's
+``αx``, ELU's ``α(eˣ − 1)``, softmax with temperature, the tanh identity) and,
+for the gradient lab, the core's probe that ``tests/test_activations.py``
+checks against an independent ``model(x)`` pass.
+"""
+
+from __future__ import annotations
+
+import base64
+
+import keras
+import numpy as np
+import pytest
+from conftest import ROOT, exceptions, plotly_specs
+from scipy.special import expit
+from streamlit.testing.v1 import AppTest
+
+from dlcore import activations as act
+from dlcore.i18n import t
+
+PAGE = "activations"
+
+
+def _array(value) -> np.ndarray:
+    """A Plotly array from the figure JSON (plain list or base64 typed array)."""
+    if isinstance(value, dict) and "bdata" in value:
+        data = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
+        return data.reshape(value["shape"]) if "shape" in value else data
+    return np.asarray(value, dtype=float)
+
+
+def _traces(at, key_word: str) -> dict[str, dict]:
+    """Traces by name of the first chart whose title contains ``key_word``."""
+    for spec in plotly_specs(at):
+        if key_word in spec["layout"].get("title", {}).get("text", ""):
+            return {trace.get("name", ""): trace for trace in spec["data"]}
+    raise AssertionError(f"no chart titled with {key_word!r}")
+
+
+def _keras(name: str, x: np.ndarray, **params) -> np.ndarray:
+    full = {**act.ACTIVATIONS[name].defaults, **params}
+    return keras.ops.convert_to_numpy(getattr(keras.activations, name)(x, **full))
+
+
+def _finite_difference(name: str, x: np.ndarray, h: float = 1e-5, **params):
+    x64 = np.asarray(x, np.float64)
+    return (_keras(name, x64 + h, **params) - _keras(name, x64 - h, **params)) / (2 * h)
+
+
+def _open_tab(at, tab: str, lang: str = "en"):
+    at.session_state["act_tab"] = t(f"act.tab.{tab}", lang)
+    return at.run()
+
+
+def _check_function_traces(at, name: str, lang: str = "en", **params) -> np.ndarray:
+    """The plotted f and f' of ``name`` equal Keras and finite differences."""
+    traces = _traces(at, t("act.fig.functions", lang))
+    f = traces[f"{name}(x)"]
+    x, y = _array(f["x"]), _array(f["y"])
+    np.testing.assert_allclose(
+        y, _keras(name, x.astype(np.float32), **params), rtol=1e-5, atol=1e-5
+    )
+    dy = _array(traces[f"{name}′(x)"]["y"])
+    smooth = np.abs(x) > 1e-3  # kinks at 0: autodiff picks a one-sided slope
+    np.testing.assert_allclose(
+        dy[smooth],
+        _finite_difference(name, x[smooth], **params),
+        rtol=1e-3,
+        atol=1e-3,
+    )
+    return x
+
+
+# --- functions tab -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_default_view_plots_keras_values_and_autodiff_derivatives(app_test, lang):
+    at = app_test(PAGE, lang=lang)
+    assert not exceptions(at), exceptions(at)
+    assert at.title[0].value == t("act.title", lang)
+    names = at.multiselect(key="act_names").value
+    assert 1 <= len(names) <= 4
+    for name in names:
+        _check_function_traces(at, name, lang)
+    props = at.dataframe[0].value
+    assert list(props.index) == names
+    assert props[t("act.props.range", lang)].tolist() == [
+        act.properties(n)["range"] for n in names
+    ]
+    if lang == "zh":
+        assert "值域" in props.columns
+        assert all(not tab.label.isascii() for tab in at.tabs)  # translated tabs
+
+
+def test_leaky_relu_slope_slider_sets_the_plotted_negative_side(app_test):
+    at = app_test(PAGE)
+    at.multiselect(key="act_names").set_value(["leaky_relu", "relu"]).run()
+    for slope in (0.05, 0.5):
+        at.slider(key="act_p_leaky_relu_negative_slope").set_value(slope).run()
+        assert not exceptions(at), exceptions(at)
+        x = _check_function_traces(at, "leaky_relu", negative_slope=slope)
+        traces = _traces(at, t("act.fig.functions", "en"))
+        y = _array(traces["leaky_relu(x)"]["y"])
+        dy = _array(traces["leaky_relu′(x)"]["y"])
+        negative = x < 0
+        np.testing.assert_allclose(y[negative], slope * x[negative], rtol=1e-5)
+        np.testing.assert_allclose(dy[negative], slope, rtol=1e-6)
+        latex = [el.value for el in at.get("latex")]
+        assert any(rf"\alpha = {slope:g}" in text for text in latex), latex
+    at.slider(key="act_p_leaky_relu_negative_slope").set_value(0.0).run()
+    row = at.dataframe[0].value.loc["leaky_relu"]
+    assert (
+        row["range"] == "[0, ∞)" and row[t("act.props.zero_grad_at", "en")] == "x < 0"
+    )
+    assert at.dataframe[0].value.loc["relu"]["range"] == "[0, ∞)"
+
+
+def test_elu_alpha_and_gelu_tanh_approximation(app_test):
+    at = app_test(PAGE)
+    at.multiselect(key="act_names").set_value(["elu", "gelu"]).run()
+    at.slider(key="act_p_elu_alpha").set_value(2.0).run()
+    x = _check_function_traces(at, "elu", alpha=2.0)
+    y = _array(_traces(at, "Activation")["elu(x)"]["y"])
+    np.testing.assert_allclose(y[x < 0], 2.0 * np.expm1(x[x < 0]), rtol=1e-5, atol=1e-6)
+    assert at.dataframe[0].value.loc["elu", "range"] == "(−2, ∞)"
+    exact = _array(_traces(at, "Activation")["gelu(x)"]["y"])
+    at.toggle(key="act_p_gelu_approximate").set_value(True).run()
+    assert not exceptions(at), exceptions(at)
+    _check_function_traces(at, "gelu", approximate=True)
+    approx = _array(_traces(at, "Activation")["gelu(x)"]["y"])
+    assert 1e-4 < np.max(np.abs(approx - exact)) < 1e-2  # close, not equal
+    assert any(r"\tanh" in el.value for el in at.get("latex"))
+
+
+def test_x_range_derivative_toggle_and_bad_selections(app_test):
+    at = app_test(PAGE)
+    at.slider(key="act_x").set_value((-2.0, 3.0)).run()
+    x = _array(next(iter(_traces(at, "Activation").values()))["x"])
+    assert (x.min(), x.max()) == (-2.0, 3.0)
+    at.toggle(key="act_deriv").set_value(False).run()
+    traces = _traces(at, t("act.fig.function_only", "en"))
+    assert all("′" not in name for name in traces)
+    at.slider(key="act_x").set_value((4.0, 4.0)).run()  # empty interval
+    assert not exceptions(at) and at.warning
+    x = _array(next(iter(_traces(at, "Activation").values()))["x"])
+    assert x.max() - x.min() == pytest.approx(1.0)
+    at.multiselect(key="act_names").set_value([]).run()
+    assert not exceptions(at) and at.info and not at.get("plotly_chart")
+
+
+def test_identities_show_the_tanh_identity_and_the_common_mistakes(app_test):
+    at = app_test(PAGE)
+    table = next(m.value for m in at.markdown if m.value.startswith("| identity"))
+    rows = {line.split("|")[1].strip(): line for line in table.splitlines()[2:]}
+    right = next(line for key, line in rows.items() if r"2\sigma(2x) - 1" in key)
+    wrong = next(line for key, line in rows.items() if r"{1 + \sigma(2x)}" in key)
+    assert "✓" in right and "✗" in wrong
+    x = np.linspace(-6.0, 6.0, 121)
+    s = expit(2 * x)
+    assert f"{np.max(np.abs(np.tanh(x) - 2 * s / (1 + s))):.1e}" in wrong
+    assert sum("✗" in line for line in rows.values()) == 3  # tanh, 1/K power, Keras 2
+
+
+# --- softmax tab -------------------------------------------------------------------
+
+
+def _bars(at, lang: str = "en") -> dict[str, np.ndarray]:
+    traces = _traces(at, t("act.softmax.title", lang))
+    return {name: _array(trace["y"]) for name, trace in traces.items()}
+
+
+def test_softmax_bars_follow_logits_temperature_and_shift(app_test):
+    at = _open_tab(app_test(PAGE), "softmax")
+    assert not exceptions(at), exceptions(at)
+    z = np.array([2, 1, 0.1, -1], np.float32)
+    (bars,) = _bars(at).values()
+    by_keras = keras.ops.convert_to_numpy(keras.activations.softmax(z))
+    np.testing.assert_allclose(bars, by_keras, rtol=1e-6)
+    at.select_slider(key="act_sm_t").set_value(5.0).run()
+    bars = _bars(at)
+    for temperature in (1.0, 5.0):
+        expected = np.exp(z / temperature) / np.exp(z / temperature).sum()
+        np.testing.assert_allclose(bars[f"T = {temperature:g}"], expected, rtol=1e-5)
+    assert at.success  # small logits: naive exp is fine
+    at.select_slider(key="act_sm_shift").set_value(1000).run()  # shift invariance
+    for name, values in _bars(at).items():  # (z + 1000 is rounded in float32)
+        np.testing.assert_allclose(values, bars[name], rtol=1e-4, atol=1e-6)
+    frame = at.dataframe[0].value
+    assert "nan" in frame[t("act.softmax.naive", "en")].tolist()
+    assert frame[t("act.softmax.keras", "en")].iloc[-1] == "1"  # Σ row
+    assert at.error  # the overflow is explained
+    at.pills(key="act_sm_example").set_value("negative").run()
+    assert at.text_input(key="act_sm_logits").value == "-1000, -1001, -1010"
+
+
+BAD_LOGITS = [
+    ("1, abc, 3", "number", "abc"),
+    ("7", "count", ""),
+    ("1, nan", "finite", "nan"),
+]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_bad_logits_give_a_message_in_the_users_language(app_test, lang):
+    at = _open_tab(app_test(PAGE, lang=lang), "softmax", lang)
+    for text, reason, token in BAD_LOGITS:
+        at.text_input(key="act_sm_logits").set_value(text).run()
+        assert not exceptions(at), exceptions(at)
+        expected = t(f"act.softmax.bad.{reason}", lang, token=token, max=act.MAX_LOGITS)
+        assert [e.value for e in at.error] == [expected]
+        assert not at.get("plotly_chart")
+    at.text_input(key="act_sm_logits").set_value(
+        "[3，−1、 0.5]"
+    ).run()  # zh punctuation
+    assert not at.error
+    (bars,) = _bars(at, lang).values()
+    np.testing.assert_allclose(
+        bars,
+        keras.activations.softmax(np.array([3.0, -1.0, 0.5], np.float32)),
+        rtol=1e-6,
+    )
+
+
+# --- gradient lab ------------------------------------------------------------------
+
+
+def _metric(at, key: str) -> str:
+    return next(m.value for m in at.metric if m.label == t(key, "en"))
+
+
+@pytest.mark.slow
+def test_gradient_lab_probes_then_trains_and_presets_change_the_outcome(app_test):
+    at = _open_tab(app_test(PAGE), "lab")
+    assert not exceptions(at), exceptions(at)
+    table = act.gradient_flow("sigmoid", 10, 32, "random_normal", sigma=0.05)
+    flow = _traces(at, t("act.flow.title", "en"))
+    (trace,) = flow.values()
+    np.testing.assert_allclose(_array(trace["y"]), table["grad_norm"], rtol=1e-4)
+    ratio = table["grad_norm"].iloc[0] / table["grad_norm"].iloc[-1]
+    assert _metric(at, "act.lab.grad_ratio") == f"{ratio:.2g}"
+    assert any(m.value.startswith("**Vanishing") for m in at.markdown)
+    assert at.get("download_button")  # the Keras script behind the result
+    stuck = float(_metric(at, "act.lab.val_accuracy").rstrip("%")) / 100
+
+    at.selectbox(key="act_lab_preset").set_value("healthy").run()
+    assert not exceptions(at), exceptions(at)
+    assert at.selectbox(key="act_lab_activation").value == "relu"
+    assert at.selectbox(key="act_lab_initializer").value == "he_normal"
+    assert any(m.value.startswith("**Healthy") for m in at.markdown)
+    learned = float(_metric(at, "act.lab.val_accuracy").rstrip("%")) / 100
+    assert stuck < 0.2 < 0.6 < learned  # the gradient picture predicted it
+    runs = at.dataframe[-1].value
+    assert len(runs) == 2  # both settings, side by side
+
+
+def _page_from_url(**params):
+    """The page opened from a shared link (its controls bound to the URL)."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at.query_params.update({"lang": "en", **params})
+    at.switch_page(f"pages/{PAGE}.py")
+    return at.run()
+
+
+@pytest.mark.slow
+def test_shared_links_zero_init_and_exploding_tanh(app_test):
+    lab = {"act_tab": t("act.tab.lab", "en"), "act_lab_activation": "tanh",
+           "act_lab_epochs": "5"}  # fmt: skip
+    at = _page_from_url(**lab, act_lab_initializer="zeros")
+    assert not exceptions(at), exceptions(at)
+    assert at.selectbox(key="act_lab_initializer").value == "zeros"
+    assert _metric(at, "act.lab.grad_ratio") == t("act.lab.no_gradient", "en")
+    assert any(m.value.startswith("**No gradient") for m in at.markdown)
+    assert at.select_slider(key="act_lab_sigma").disabled
+    at = _page_from_url(**lab, act_lab_initializer="random_normal", act_lab_sigma="2.0",
+                        act_lab_depth="8")  # fmt: skip
+    assert not exceptions(at), exceptions(at)
+    assert at.slider(key="act_lab_depth").value == 8
+    assert any(m.value.startswith("**Exploding") for m in at.markdown)
+    assert float(_metric(at, "act.lab.saturated").rstrip("%")) > 50
+
+
+def test_tab_survives_a_language_switch(app_test):
+    at = _open_tab(app_test(PAGE), "softmax")
+    at.segmented_control(key="lang").set_value("zh").run()  # the sidebar switch
+    assert not exceptions(at), exceptions(at)
+    assert at.session_state["act_tab"] == t("act.tab.softmax", "zh")
+    assert at.text_input(key="act_sm_logits")  # still on the softmax tab
+
+
+def test_nonsense_url_values_do_not_crash(app_test):
+    at = _page_from_url(act_names="no_such_function", act_x="abc", act_tab="nonsense",
+                        act_p_elu_alpha="99", act_sm_t="-1")  # fmt: skip
+    assert not exceptions(at), exceptions(at)
+    assert at.title[0].value == t("act.title", "en")
+    assert at.get("plotly_chart")  # fell back to the default view
