@@ -27,7 +27,7 @@ from __future__ import annotations
 import dataclasses
 import textwrap
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -128,7 +128,7 @@ LOSSES: dict[str, LossSpec] = {
             (ParamSpec("delta", 1.0, 0.1, 5.0, 0.1, r"\delta"),),
             rf"L = {_MEAN} \begin{{cases}} \tfrac{{1}}{{2}} e_i^{{2}} & |e_i| \le \delta"
             r" \\ \delta\,|e_i| - \tfrac{1}{2}\delta^{2} & |e_i| > \delta"
-            r" \end{cases},\quad e_i = \hat y_i - y_i",
+            r" \end{cases},\ e_i = \hat y_i - y_i",
             "real",
             "real",
         ),
@@ -182,7 +182,7 @@ LOSSES: dict[str, LossSpec] = {
             "probability",
             latex_logits=(
                 rf"L = {_MEAN} \bigl[\max(z_i, 0) - z_i \tilde y_i + \ln(1 + e^{{-|z_i|}})"
-                rf"\bigr] = -{_MEAN} \bigl[\tilde y_i \ln\sigma(z_i) + (1 - \tilde y_i)"
+                rf"\bigr] \\ = -{_MEAN} \bigl[\tilde y_i \ln\sigma(z_i) + (1 - \tilde y_i)"
                 rf" \ln(1 - \sigma(z_i))\bigr],\ {_SMOOTH_BIN}"
             ),
         ),
@@ -208,6 +208,8 @@ LOSSES: dict[str, LossSpec] = {
             latex_logits=(
                 rf"p = \sigma(z),\ L = {_MEAN} w_i\,(1 - p_{{t,i}})^{{\gamma}}\,"
                 r"\mathrm{BCE}_i,\ p_t = \tilde y p + (1 - \tilde y)(1 - p),\ "
+                r"w = \begin{cases} \alpha \tilde y + (1 - \alpha)(1 - \tilde y) &"
+                r" \text{class balancing} \\ 1 & \text{otherwise} \end{cases},\ "
                 r"\mathrm{BCE} = -\tilde y \ln \bar p - (1 - \tilde y) \ln(1 - \bar p),\ "
                 rf"{_SMOOTH_BIN},\ {_CLIP}"
             ),
@@ -532,21 +534,212 @@ def curve(
     return loss.numpy().reshape(p_np.shape), grad.numpy().reshape(p_np.shape)
 
 
+@dataclasses.dataclass(frozen=True)
+class CurveFamily:
+    """Losses that can share one plot: same kind of target, same x-axis.
+
+    Attributes:
+        options: Losses offered when predictions are probabilities (or
+            values / rates); ``defaults`` are pre-selected.
+        logit_options: Losses offered on a logit / raw-score axis
+            (``from_logits=True``); empty means the family has no such axis.
+        labels: The target choices for classification families (``None``:
+            a slider over ``target_range``).
+        target_range: ``(min, max, step, default)`` of a target slider.
+    """
+
+    options: tuple[str, ...]
+    defaults: tuple[str, ...]
+    logit_options: tuple[str, ...] = ()
+    logit_defaults: tuple[str, ...] = ()
+    labels: tuple[float, ...] | None = None
+    target_range: tuple[float, float, float, float] = (-2.0, 2.0, 0.5, 0.0)
+
+    def choices(self, from_logits: bool) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """``(options, defaults)`` for this x-axis."""
+        if from_logits and self.logit_options:
+            return self.logit_options, self.logit_defaults
+        return self.options, self.defaults
+
+
+_BCE, _FOCAL = "binary_crossentropy", "binary_focal_crossentropy"
+_CCE, _SCCE = "categorical_crossentropy", "sparse_categorical_crossentropy"
+
+#: The loss families of the curve explorer (names are translated by the
+#: i18n keys ``loss.family.<family>``).
+CURVE_FAMILIES: dict[str, CurveFamily] = {
+    "regression": CurveFamily(
+        ("mse", "mae", "huber", "log_cosh"), ("mse", "mae", "huber")
+    ),
+    "binary": CurveFamily(
+        (_BCE, _FOCAL),
+        (_BCE, _FOCAL),
+        (_BCE, _FOCAL, "hinge", "squared_hinge"),
+        (_BCE, "hinge"),
+        labels=(1.0, 0.0),
+    ),
+    "multiclass": CurveFamily(
+        (_CCE, _SCCE, "kl_divergence"),
+        (_CCE, "kl_divergence"),
+        (_CCE, _SCCE),
+        (_CCE,),
+        labels=(1.0, 0.0),
+    ),
+    "counts": CurveFamily(
+        ("poisson", "mse"), ("poisson", "mse"), target_range=(0.0, 6.0, 1.0, 2.0)
+    ),
+}
+
+
+def curve_params(name: str, from_logits: bool, values: Mapping[str, Any]) -> dict:
+    """The parameters of ``name`` from the page's ``values`` plus ``from_logits``.
+
+    Values ``name`` has no parameter for are ignored; ``from_logits`` is only
+    passed to losses that take it.
+
+    Example:
+        >>> curve_params("hinge", True, {"delta": 2.0})
+        {}
+        >>> curve_params("binary_crossentropy", True, {"label_smoothing": 0.1})
+        {'from_logits': True, 'label_smoothing': 0.1}
+    """
+    known = {p.name for p in get_spec(name).params}
+    params = {"from_logits": bool(from_logits)} if "from_logits" in known else {}
+    params.update(
+        {k: v for k, v in values.items() if k in known and k != "from_logits"}
+    )
+    return params
+
+
+def curve_x_range(family: str, target: float, from_logits: bool) -> tuple[float, float]:
+    """The prediction range the curve explorer plots for ``family``.
+
+    Example:
+        >>> curve_x_range("regression", 1.0, False)
+        (-2.0, 4.0)
+    """
+    if family == "regression":
+        return (target - 3.0, target + 3.0)
+    if family == "counts":
+        return (0.0, max(6.0, target + 3.0))
+    return (-5.0, 5.0) if from_logits else (0.0, 1.0)
+
+
+#: The words inside ``\text{...}`` of the formulas -> their i18n keys.
+_TEX_WORDS = {
+    "class balancing": "loss.tex.balancing",
+    "otherwise": "loss.tex.otherwise",
+    "all labels in ": "loss.tex.labels_in",
+    " is the class index": "loss.tex.class_index",
+}
+
+
+def curve_notes(family: str, names: Sequence[str], from_logits: bool) -> list[str]:
+    """The i18n keys of the notes that explain what the curve explorer shows.
+
+    Example:
+        >>> curve_notes("binary", ["hinge"], True)
+        ['loss.curve.hinge_note']
+    """
+    notes = []
+    if not from_logits and family in ("binary", "multiclass"):
+        notes.append("loss.curve.clip_note")  # the flat ends are Keras' clipping
+    if {"hinge", "squared_hinge"} & set(names):
+        notes.append("loss.curve.hinge_note")
+    if family == "multiclass":
+        notes.append("loss.curve.multiclass_note")
+    return notes
+
+
+def formula_display(name: str, *, lang: str = "en", **params: Any) -> str:
+    r""":func:`formula` as several centred lines, one per clause, for ``st.latex``.
+
+    The formula is split at its top-level ``,\ `` separators, the words in
+    ``\text{...}`` are translated, and a last line gives the numeric value of
+    every slider parameter.
+
+    Example:
+        >>> print(formula_display("huber", delta=1.5).splitlines()[-2])
+        \delta = 1.5
+        >>> "否则" in formula_display("hinge", lang="zh")
+        True
+    """
+    spec = get_spec(name)
+    values = resolve_params(spec.name, spec.params, params)
+    text, lines, depth, start = formula(name, **values), [], 0, 0
+    for word, key in _TEX_WORDS.items():
+        text = text.replace(rf"\text{{{word}}}", rf"\text{{{t(key, lang)}}}")
+    for i, char in enumerate(text):
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth == 0 and text.startswith(r",\ ", i):
+            lines.append(text[start:i])
+            start = i + 3
+    lines.append(text[start:])
+    for i in range(len(lines) - 1, 0, -1):  # "ε = 10^{-7}" joins the line above
+        if len(lines[i]) < 24 and len(lines[i - 1]) < 72:
+            lines[i - 1 : i + 1] = [rf"{lines[i - 1]},\quad {lines[i]}"]
+    settings = [
+        f"{p.symbol} = {values[p.name]:g}" for p in spec.params if not p.is_bool
+    ]
+    if settings:
+        lines.append(r",\quad ".join(settings))
+    return "\\begin{gathered}\n" + " \\\\\n".join(lines) + "\n\\end{gathered}"
+
+
 # ----------------------------------------------------------------------------
 # 3. Distributions: entropy, cross-entropy, KL
 # ----------------------------------------------------------------------------
 
 
+class DistributionError(ValueError):
+    """A distribution the lab cannot use.
+
+    Attributes:
+        code: What is wrong, for a translated message: ``"size"`` (fewer than
+            two categories), ``"not_finite"`` (an empty cell, NaN or ∞),
+            ``"negative"``, ``"zeros"`` (nothing positive) or ``"mismatch"``
+            (P and Q differ in length).
+        which: ``"P"``, ``"Q"`` or ``"P, Q"``.
+    """
+
+    def __init__(self, message: str, *, code: str, which: str) -> None:
+        super().__init__(message)
+        self.code, self.which = code, which
+
+
 def _distribution(values: Any, what: str) -> np.ndarray:
-    array = np.asarray(values, dtype=np.float64).ravel()
-    if array.size < 2 or not np.all(np.isfinite(array)):
-        raise ValueError(
-            f"{what} must hold at least 2 finite numbers, got {values!r:.80}"
+    try:
+        array = np.asarray(values, dtype=np.float64).ravel()
+    except (TypeError, ValueError):
+        raise DistributionError(
+            f"{what} must hold numbers, got {values!r:.80}",
+            code="not_finite",
+            which=what,
+        ) from None
+    if array.size < 2:
+        raise DistributionError(
+            f"{what} must hold at least 2 finite numbers, got {values!r:.80}",
+            code="size",
+            which=what,
+        )
+    if not np.all(np.isfinite(array)):
+        raise DistributionError(
+            f"{what} must hold at least 2 finite numbers, got {values!r:.80}",
+            code="not_finite",
+            which=what,
         )
     if array.min() < 0:
-        raise ValueError(f"{what} must not contain negative values, got {array.min()}")
+        raise DistributionError(
+            f"{what} must not contain negative values, got {array.min()}",
+            code="negative",
+            which=what,
+        )
     if array.sum() <= 0:
-        raise ValueError(f"{what} is all zeros; give some category a positive weight")
+        raise DistributionError(
+            f"{what} is all zeros; give some category a positive weight",
+            code="zeros",
+            which=what,
+        )
     return array / array.sum()
 
 
@@ -564,8 +757,13 @@ def distribution_stats(p: Any, q: Any) -> dict[str, Any]:
     Returns:
         ``p``, ``q`` (normalised lists), ``entropy_p`` H(P), ``entropy_q``
         H(Q), ``cross_entropy`` H(P, Q), ``kl_pq`` KL(P‖Q), ``kl_qp``
-        KL(Q‖P), ``identity_gap`` ``|H(P,Q) − H(P) − KL(P‖Q)|`` and
-        ``support_mismatch``.
+        KL(Q‖P), ``identity_gap`` ``|H(P,Q) − H(P) − KL(P‖Q)|``,
+        ``support_mismatch`` (Q is 0 where P is not: KL(P‖Q) is really
+        infinite) and ``support_mismatch_reverse`` (the same for KL(Q‖P)).
+
+    Raises:
+        DistributionError: fewer than 2 categories, an empty or non-finite
+            value, a negative value, all zeros, or P and Q of different lengths.
 
     Example:
         >>> s = distribution_stats([1, 1], [3, 1])
@@ -574,8 +772,10 @@ def distribution_stats(p: Any, q: Any) -> dict[str, Any]:
     """
     p, q = _distribution(p, "P"), _distribution(q, "Q")
     if p.shape != q.shape:
-        raise ValueError(
-            f"P and Q need the same number of categories; got {p.size} and {q.size}"
+        raise DistributionError(
+            f"P and Q need the same number of categories; got {p.size} and {q.size}",
+            code="mismatch",
+            which="P, Q",
         )
     pc, qc = np.clip(p, EPSILON, 1.0), np.clip(q, EPSILON, 1.0)
     entropy_p = float(-np.sum(pc * np.log(pc)))
@@ -591,6 +791,84 @@ def distribution_stats(p: Any, q: Any) -> dict[str, Any]:
         "kl_qp": float(np.sum(qc * np.log(qc / pc))),
         "identity_gap": abs(cross - entropy_p - kl_pq),
         "support_mismatch": bool(np.any((p > 0) & (q == 0))),
+        "support_mismatch_reverse": bool(np.any((q > 0) & (p == 0))),
+    }
+
+
+#: The definitions behind :func:`distribution_stats` (natural logarithms).
+DIST_LATEX = (
+    r"\begin{gathered} H(P) = -\sum_k p_k \ln p_k \qquad H(P, Q) = -\sum_k p_k \ln q_k"
+    r" \\ \mathrm{KL}(P\,\|\,Q) = \sum_k p_k \ln \frac{p_k}{q_k} = H(P, Q) - H(P)"
+    r" \;\ge\; 0 \end{gathered}"
+)
+
+#: Ready-made (P, Q) pairs for the distribution lab (weights; normalised later).
+DIST_PRESETS: dict[str, tuple[tuple[float, ...], tuple[float, ...]]] = {
+    # a one-hot label and a softmax output: H(P) = 0, so cross-entropy = KL
+    "one_hot": ((0.0, 1.0, 0.0, 0.0), (0.1, 0.7, 0.1, 0.1)),
+    # a close guess: small KL in both directions
+    "close": ((0.5, 0.3, 0.15, 0.05), (0.45, 0.3, 0.2, 0.05)),
+    # identical distributions: KL = 0 and H(P, Q) = H(P)
+    "equal": ((0.4, 0.3, 0.2, 0.1), (0.4, 0.3, 0.2, 0.1)),
+    # a broad P and a narrow Q: KL(P‖Q) and KL(Q‖P) differ a lot
+    "asymmetric": ((0.25, 0.25, 0.25, 0.25), (0.85, 0.05, 0.05, 0.05)),
+    # Q rules out a category that happens: KL(P‖Q) is infinite
+    "zero_in_q": ((0.5, 0.3, 0.2, 0.0), (0.6, 0.4, 0.0, 0.0)),
+}
+
+
+def distribution_table(preset: str) -> pd.DataFrame:
+    """A :data:`DIST_PRESETS` pair as an editable table: columns ``P`` and ``Q``.
+
+    Example:
+        >>> distribution_table("equal").shape
+        (4, 2)
+    """
+    if preset not in DIST_PRESETS:
+        raise ValueError(
+            f"Unknown distribution preset {preset!r}; expected one of {list(DIST_PRESETS)}"
+        )
+    p, q = DIST_PRESETS[preset]
+    index = pd.Index([chr(ord("A") + i) for i in range(len(p))])
+    return pd.DataFrame({"P": p, "Q": q}, index=index, dtype=float)
+
+
+def distribution_notes(stats: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """``(level, i18n key)`` of the notes :func:`distribution_stats` calls for.
+
+    ``level`` is ``"warning"`` (KL(P‖Q), the loss, is really infinite),
+    ``"info"`` or ``"caption"``.
+
+    Example:
+        >>> distribution_notes(distribution_stats([1, 0], [1, 1]))
+        [('info', 'loss.dist.support_mismatch_reverse'), ('caption', 'loss.dist.zero_note')]
+    """
+    notes = []
+    if stats["support_mismatch"]:
+        notes.append(("warning", "loss.dist.support_mismatch"))
+    if stats["support_mismatch_reverse"]:
+        notes.append(("info", "loss.dist.support_mismatch_reverse"))
+    if min(stats["p"] + stats["q"]) == 0:
+        notes.append(("caption", "loss.dist.zero_note"))
+    return notes
+
+
+def keras_distribution_losses(p: Any, q: Any) -> dict[str, float]:
+    """What ``keras.losses`` says for target P and prediction Q (both normalised).
+
+    ``categorical_crossentropy`` is H(P, Q) and ``kl_divergence`` is KL(P‖Q),
+    each with Keras' own clipping (see :func:`distribution_stats`).
+
+    Example:
+        >>> out = keras_distribution_losses([1, 1], [3, 1])
+        >>> round(out["kl_divergence"], 4), round(out["categorical_crossentropy"], 4)
+        (0.1438, 0.837)
+    """
+    stats = distribution_stats(p, q)
+    row_p, row_q = [stats["p"]], [stats["q"]]
+    return {
+        name: evaluate(name, row_p, row_q)
+        for name in ("categorical_crossentropy", "kl_divergence")
     }
 
 
@@ -747,6 +1025,32 @@ def train_outlier_lab(
     return train.TaskResult.combine(runs, metrics=metrics, artifacts=artifacts)
 
 
+def fit_table(metrics: Mapping[str, float], lang: str = "en") -> pd.DataFrame:
+    """The fitted lines of :func:`train_outlier_lab` next to the closed form and the truth.
+
+    Example:
+        >>> m = {"mse_slope": 1.8, "mse_intercept": 2.0, "lstsq_slope": 1.8,
+        ...      "lstsq_intercept": 2.0}
+        >>> fit_table(m).index.tolist()
+        ['MSE', 'least squares (closed form)', 'true line y = 2x + 1']
+    """
+    rows = {
+        t(f"loss.run.{run}", lang): (
+            metrics[f"{run}_slope"],
+            metrics[f"{run}_intercept"],
+        )
+        for run in OUTLIER_RUNS
+        if f"{run}_slope" in metrics
+    }
+    rows[t("loss.outlier.lstsq", lang)] = (
+        metrics["lstsq_slope"],
+        metrics["lstsq_intercept"],
+    )
+    rows[t("loss.outlier.true_line", lang)] = (TRUE_SLOPE, TRUE_INTERCEPT)
+    columns = [t("loss.outlier.slope", lang), t("loss.outlier.intercept", lang)]
+    return pd.DataFrame.from_dict(rows, orient="index", columns=columns).round(3)
+
+
 def code_outlier_lab(config: OutlierLabConfig) -> str:
     """A standalone script reproducing :func:`train_outlier_lab` with ``model.fit``.
 
@@ -870,6 +1174,49 @@ def task_guide(lang: str = "en") -> pd.DataFrame:
         for task, row in TASK_GUIDE.items()
     ]
     return pd.DataFrame(rows)
+
+
+def task_snippet(task: str, lang: str = "en") -> str:
+    """A small Keras model for ``task`` with its output layer and ``compile`` call.
+
+    Example:
+        >>> print(task_snippet("binary").splitlines()[3])
+            keras.layers.Dense(1, activation="sigmoid"),
+    """
+    if task not in TASK_GUIDE:
+        raise ValueError(f"Unknown task {task!r}; expected one of {list(TASK_GUIDE)}")
+    row = TASK_GUIDE[task]
+    comment = f"  # {t('loss.snippet.k', lang)}" if "K" in row["last_layer"] else ""
+    return (
+        "model = keras.Sequential([\n"
+        "    keras.Input((num_features,)),\n"
+        '    keras.layers.Dense(64, activation="relu"),\n'
+        f"    keras.layers.{row['last_layer']},{comment}\n"
+        "])\n" + row["compile"].replace(", metrics", ",\n              metrics")
+    )
+
+
+def pairing_snippet(
+    task: str, activation: str, loss: str, learning_rate: float = 0.01
+) -> str:
+    """The last layer and ``compile`` call of one run of :func:`train_loss_pairing`.
+
+    Example:
+        >>> print(pairing_snippet("multiclass", "linear", "mse"))
+        keras.layers.Dense(10)
+        model.compile(
+            optimizer=keras.optimizers.Adam(0.01),
+            loss="mse",
+        )
+    """
+    args = f'{_output_units(task)}, activation="{activation}"'
+    if activation == "linear":
+        args = str(_output_units(task))
+    return (
+        f"keras.layers.Dense({args})\nmodel.compile(\n"
+        f"    optimizer=keras.optimizers.Adam({learning_rate:g}),\n"
+        f'    loss="{loss}",\n)'
+    )
 
 
 #: The right (output activation, loss) for each trainable task.
@@ -1084,6 +1431,21 @@ def train_loss_pairing(
     wrong = config.wrong or next(iter(WRONG_PAIRINGS[config.task]))
     artifacts = {"task": config.task, "wrong": wrong, "pairings": pairings}
     return train.TaskResult.combine(runs, metrics=metrics, artifacts=artifacts)
+
+
+def pairing_summary(metrics: Mapping[str, float]) -> dict[str, str]:
+    """The accuracies of :func:`train_loss_pairing` as the page shows them.
+
+    Example:
+        >>> pairing_summary({"right_accuracy": 0.9, "wrong_accuracy": 0.5,
+        ...                  "accuracy_difference": 0.4})
+        {'right_acc': '90.0%', 'wrong_acc': '50.0%', 'difference': '+40.0%'}
+    """
+    return {
+        "right_acc": f"{metrics['right_accuracy']:.1%}",
+        "wrong_acc": f"{metrics['wrong_accuracy']:.1%}",
+        "difference": f"{metrics['accuracy_difference']:+.1%}",
+    }
 
 
 _TARGET_CODE = {

@@ -9,6 +9,7 @@ absolute deviations) and a BFGS minimum of the Huber objective.
 
 import contextlib
 import io
+import re
 
 import keras
 import numpy as np
@@ -513,7 +514,7 @@ def test_figures_build_with_translated_titles(lang):
         assert isinstance(fig, go.Figure) and fig.data
         assert fig.layout.title.text and "loss." not in fig.layout.title.text
     if lang == "zh":
-        assert "交叉熵" in built[2].layout.title.text
+        assert "目标" in built[2].layout.title.text
 
 
 def test_curve_figure_refuses_mixed_axes():
@@ -628,3 +629,155 @@ def test_every_pairing_script_compiles(task):
     for wrong in losses.WRONG_PAIRINGS[task]:
         config = losses.LossPairingConfig(task=task, wrong=wrong)
         compile(losses.code_loss_pairing(config), f"{task}.py", "exec")
+
+
+# --- page helpers ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("p", "q", "code", "which"),
+    [
+        ([0.5, -0.1], [0.5, 0.5], "negative", "P"),
+        ([0.5, 0.5], [0.0, 0.0], "zeros", "Q"),
+        ([1.0], [1.0], "size", "P"),
+        ([0.5, np.nan], [0.5, 0.5], "not_finite", "P"),
+        ([0.5, 0.5], [0.2, 0.3, 0.5], "mismatch", "P, Q"),
+        (["a", "b"], [0.5, 0.5], "not_finite", "P"),
+    ],
+)
+def test_distribution_errors_name_the_problem_for_a_translated_message(
+    p, q, code, which
+):
+    with pytest.raises(losses.DistributionError) as raised:
+        losses.distribution_stats(p, q)
+    assert (raised.value.code, raised.value.which) == (code, which)
+    assert f"loss.dist.error.{code}" in CATALOG
+
+
+def test_reverse_support_mismatch_and_the_keras_check():
+    stats = losses.distribution_stats([0.0, 1.0], [0.5, 0.5])
+    assert stats["support_mismatch_reverse"] and not stats["support_mismatch"]
+    assert [key for _, key in losses.distribution_notes(stats)] == [
+        "loss.dist.support_mismatch_reverse",
+        "loss.dist.zero_note",
+    ]
+    for preset in losses.DIST_PRESETS:
+        table = losses.distribution_table(preset)
+        stats = losses.distribution_stats(table["P"], table["Q"])
+        by_keras = losses.keras_distribution_losses(table["P"], table["Q"])
+        assert by_keras["kl_divergence"] == pytest.approx(stats["kl_pq"], abs=1e-5)
+        assert by_keras["categorical_crossentropy"] == pytest.approx(
+            stats["cross_entropy"], abs=1e-5
+        )
+        assert f"loss.dist.preset.{preset}" in CATALOG
+    assert losses.distribution_stats(*losses.DIST_PRESETS["zero_in_q"])[
+        "support_mismatch"
+    ]
+
+
+@pytest.mark.parametrize("family", sorted(losses.CURVE_FAMILIES))
+@pytest.mark.parametrize("from_logits", [False, True])
+def test_every_curve_family_plots_its_losses_on_one_axis(family, from_logits):
+    spec = losses.CURVE_FAMILIES[family]
+    options, defaults = spec.choices(from_logits)
+    assert set(defaults) <= set(options) and f"loss.family.{family}" in CATALOG
+    target = spec.labels[0] if spec.labels else spec.target_range[3]
+    params = {n: losses.curve_params(n, from_logits, {}) for n in options}
+    x_range = losses.curve_x_range(family, target, from_logits)
+    fig = figures.loss_curve_figure(
+        options, target=target, params=params, x_range=x_range
+    )
+    assert len(fig.data) == 2 * len(options)
+    for name in options:
+        assert f"loss.name.{name}" in CATALOG
+        for param in losses.LOSSES[name].params:
+            assert f"loss.param.{param.name}" in CATALOG or param.name == "from_logits"
+    if spec.labels:
+        for label in spec.labels:
+            assert f"loss.label.{family}.{label:g}" in CATALOG
+
+
+def test_hinge_shares_the_score_axis_with_logits_and_huge_edges_are_zoomed():
+    params = {"binary_crossentropy": {"from_logits": True}}
+    fig = figures.loss_curve_figure(
+        ["binary_crossentropy", "hinge"], target=1.0, params=params
+    )
+    assert fig.layout.xaxis.title.text == "logit / raw score z"
+    fig = figures.loss_curve_figure(["binary_crossentropy"], target=1.0)
+    slope = np.asarray(fig.data[1].y)
+    assert slope.min() < -1000  # −1/p at p = 1e-4: the data are complete...
+    low, high = fig.layout.yaxis2.range  # ... but the axis shows the rest
+    assert -200 < low < high and high >= slope.max()
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_displayed_formula_keeps_every_clause_and_shows_the_settings(name):
+    spec = losses.LOSSES[name]
+    values = {p.name: p.max if not p.is_bool else True for p in spec.params}
+    shown = losses.formula_display(name, **values)
+    assert shown.startswith(r"\begin{gathered}") and shown.endswith(r"\end{gathered}")
+    assert shown.count("{") == shown.count("}")
+    squeeze = lambda text: re.sub(r",\\(quad|\ )|\\\\|\s", "", text)  # noqa: E731
+    assert squeeze(losses.formula(name, **values)) in squeeze(shown)
+    for param in spec.params:
+        if not param.is_bool:
+            assert f"{param.symbol} = {param.max:g}" in shown
+    assert "otherwise" not in losses.formula_display(name, lang="zh")
+
+
+def test_snippets_and_tables_of_the_task_guide():
+    for task, row in losses.TASK_GUIDE.items():
+        snippet = losses.task_snippet(task, "zh")
+        assert row["last_layer"] in snippet and "loss=" in snippet
+        compile(snippet.replace("K,", "10,"), task, "exec")
+    code = losses.pairing_snippet("binary", "softmax", "binary_crossentropy", 0.003)
+    compile(code, "pairing", "exec")
+    assert 'Dense(1, activation="softmax")' in code and "Adam(0.003)" in code
+    summary = losses.pairing_summary(
+        {"right_accuracy": 0.96, "wrong_accuracy": 0.5, "accuracy_difference": 0.46}
+    )
+    assert summary == {
+        "right_acc": "96.0%",
+        "wrong_acc": "50.0%",
+        "difference": "+46.0%",
+    }
+    metrics = {
+        f"{run}_{k}": 1.0 for run in losses.OUTLIER_RUNS for k in ("slope", "intercept")
+    }
+    table = losses.fit_table(
+        {**metrics, "lstsq_slope": 2.5, "lstsq_intercept": 0.5}, "zh"
+    )
+    assert table.shape == (5, 2) and table.loc["最小二乘（闭式解）", "斜率"] == 2.5
+    assert losses.curve_notes("multiclass", ["categorical_crossentropy"], False) == [
+        "loss.curve.clip_note",
+        "loss.curve.multiclass_note",
+    ]
+
+
+def test_run_curves_are_labelled_in_the_chosen_language():
+    import pandas as pd
+
+    history = pd.DataFrame(
+        {"epoch": [1, 1, 1], "run": ["mse", "mae", "huber"], "loss": [3.0, 2.0, 1.0]}
+    )
+    names = [trace.name for trace in figures.run_curves_figure(history, lang="zh").data]
+    assert names[0].startswith("MSE（均方误差）")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_symbol_of_a_formula_is_defined_with_and_without_logits(name):
+    # Regression: the from_logits focal formula used w without defining it.
+    for from_logits in (False, True):
+        if from_logits and not losses.LOSSES[name].latex_logits:
+            continue
+        params = {"from_logits": True} if from_logits else {}
+        text = losses.formula(name, **params)
+        definitions = {  # symbol -> how its definition starts
+            "w_i": ["w ="],
+            "\\tilde y": ["\\tilde y ="],
+            "\\bar p": ["\\bar p =", "\\bar p_k ="],
+            "\\bar y": ["\\bar y ="],
+        }
+        for symbol, starts in definitions.items():
+            if symbol in text:
+                assert any(d in text for d in starts), (name, from_logits, symbol)

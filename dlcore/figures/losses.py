@@ -2,7 +2,7 @@
 
 >>> fig = loss_curve_figure(["mse", "mae"], target=0.0, x_range=(-2.0, 2.0))
 >>> [trace.name for trace in fig.data]
-['mse', 'mse', 'mae', 'mae']
+['MSE', 'MSE', 'MAE', 'MAE']
 """
 
 from __future__ import annotations
@@ -11,11 +11,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from dlcore import losses
 from dlcore.figures import theme
+from dlcore.figures import training as training_figures
 from dlcore.i18n import t
 
 _DEFAULT_RANGES = {
@@ -23,7 +25,31 @@ _DEFAULT_RANGES = {
     "logit": (-6.0, 6.0),
     "rate": (0.0, 6.0),
     "real": (-3.0, 3.0),
+    "score": (-4.0, 4.0),
 }
+_DASHES = ("solid", "dash", "dot", "dashdot")
+#: x-axis kinds that can share a plot, and the axis they share: a logit and a
+#: hinge score are both unbounded scores; a Poisson rate is also a value.
+_SHARED_AXES = {
+    frozenset({"logit", "real"}): "score",
+    frozenset({"rate", "real"}): "rate",
+}
+
+
+def _robust_range(values: np.ndarray) -> list[float] | None:
+    """A y-range that ignores a few huge values near the edges (e.g. −1/p at p → 0).
+
+    ``None`` (Plotly's autorange) when nothing sticks out.
+    """
+    finite = values[np.isfinite(values)]
+    if finite.size == 0:
+        return None
+    lo, hi = np.quantile(finite, [0.02, 0.98])
+    full = finite.max() - finite.min()
+    if full <= 3 * max(hi - lo, 1e-9):
+        return None
+    pad = 0.1 * max(hi - lo, 1e-3)
+    return [float(lo - pad), float(hi + pad)]
 
 
 def loss_curve_figure(
@@ -39,20 +65,24 @@ def loss_curve_figure(
     """Loss (left) and ``dL/dŷ`` (right) of one sample against the prediction.
 
     All ``names`` must share the x-axis kind (see
-    :func:`dlcore.losses.prediction_kind`). Probabilities are sampled inside
-    ``[1e-4, 1 − 1e-4]`` so that Keras' clipping at 1e-7 is not the whole
-    picture. See :func:`dlcore.losses.curve` for multi-class losses.
+    :func:`dlcore.losses.prediction_kind`), except that logits and raw
+    scores share a "score" axis and rates share theirs with plain values.
+    Probabilities are sampled inside ``[1e-4, 1 − 1e-4]`` so that Keras'
+    clipping at 1e-7 is not the whole picture. See
+    :func:`dlcore.losses.curve` for multi-class losses. When a few points
+    near an edge are huge (``−1/p`` as ``p → 0``), the y-axes zoom on the
+    rest (the data are complete; zoom out in Plotly to see them).
     """
     names = list(names)
     if not names:
         raise ValueError("Choose at least one loss")
     params = params or {}
     kinds = {losses.prediction_kind(n, **params.get(n, {})) for n in names}
-    if len(kinds) > 1:
+    kind = kinds.pop() if len(kinds) == 1 else _SHARED_AXES.get(frozenset(kinds))
+    if kind is None:
         raise ValueError(
             f"These losses need different x-axes ({sorted(kinds)}); plot them apart"
         )
-    kind = kinds.pop()
     lo, hi = x_range or _DEFAULT_RANGES[kind]
     if kind == "probability":
         lo, hi = max(lo, 1e-4), min(hi, 1 - 1e-4)
@@ -60,20 +90,24 @@ def loss_curve_figure(
     fig = make_subplots(
         rows=1,
         cols=2,
-        horizontal_spacing=0.1,
+        horizontal_spacing=0.14,
         subplot_titles=(t("loss.fig.curve", lang), t("loss.fig.derivative", lang)),
     )
+    columns: dict[int, list[np.ndarray]] = {1: [], 2: []}
     for i, name in enumerate(names):
         loss, slope = losses.curve(
             name, target, x, num_classes=num_classes, **params.get(name, {})
         )
         for col, y in ((1, loss), (2, slope)):
+            columns[col].append(y)
             fig.add_scatter(
                 x=x,
                 y=y,
-                name=name,
+                name=t(f"loss.name.{name}", lang),
                 mode="lines",
-                line={"color": theme.color(i), "width": 3},
+                # Dashes tell apart curves that coincide (KL and cross-entropy
+                # on a one-hot target, MSE and Huber near 0).
+                line={"color": theme.color(i), "width": 3, "dash": _DASHES[i % 4]},
                 legendgroup=name,
                 showlegend=col == 1,
                 row=1,
@@ -82,11 +116,25 @@ def loss_curve_figure(
     fig.add_hline(y=0, line={"color": "#9aa5b1", "width": 1}, row=1, col=2)
     for col in (1, 2):
         fig.update_xaxes(title_text=t(f"loss.axis.{kind}", lang), row=1, col=col)
-    fig.update_yaxes(title_text=t("loss.axis.loss", lang), row=1, col=1)
-    fig.update_yaxes(title_text=t("loss.axis.derivative", lang), row=1, col=2)
-    return theme.styled(
-        fig, title=t("loss.fig.curve_title", lang, target=float(target))
+    for col, key in ((1, "loss.axis.loss"), (2, "loss.axis.derivative")):
+        fig.update_yaxes(
+            title_text=t(key, lang),
+            range=_robust_range(np.concatenate(columns[col])),
+            row=1,
+            col=col,
+        )
+    theme.styled(
+        fig,
+        title=t("loss.fig.curve_title", lang, target=float(target)),
+        height=theme.TALL_HEIGHT,
     )
+    # The legend goes below the x-axis titles: on top it would hide the
+    # subplot titles.
+    fig.update_layout(
+        legend={"y": -0.2, "yanchor": "top", "x": 0.5, "xanchor": "center"},
+        margin={"b": 90, "t": 80},
+    )
+    return fig
 
 
 def distribution_figure(
@@ -96,14 +144,16 @@ def distribution_figure(
     labels: Sequence[str] | None = None,
     lang: str = "en",
 ) -> go.Figure:
-    """Bars of P (target) and Q (prediction), normalised, with KL in the title.
+    """Bars of P (target) and Q (prediction), normalised (the numbers go beside it).
 
     >>> fig = distribution_figure([1, 1], [3, 1])
     >>> [round(v, 2) for v in fig.data[1].y]
     [0.75, 0.25]
     """
     stats = losses.distribution_stats(p, q)
-    names = list(labels) if labels else [str(i) for i in range(len(stats["p"]))]
+    names = (
+        list(labels) if labels else [chr(ord("A") + i) for i in range(len(stats["p"]))]
+    )
     fig = go.Figure()
     for i, key in enumerate(("p", "q")):
         fig.add_bar(
@@ -113,17 +163,18 @@ def distribution_figure(
             marker_color=theme.CLASS_COLORS[1 - i],
         )
     fig.update_layout(barmode="group")
-    title = (
-        f"{t('loss.dist.kl_pq', lang)} = {stats['kl_pq']:.3f}, "
-        f"{t('loss.dist.kl_qp', lang)} = {stats['kl_qp']:.3f}, "
-        f"{t('loss.dist.cross_entropy', lang)} = {stats['cross_entropy']:.3f}"
-    )
-    return theme.styled(
+    theme.styled(
         fig,
-        title=title,
+        title=t("loss.dist.title", lang),
         x_title=t("loss.dist.category", lang),
         y_title=t("loss.dist.probability", lang),
     )
+    # The legend goes below the axis: on a phone it would cover the title.
+    fig.update_layout(
+        legend={"y": -0.25, "yanchor": "top", "x": 0.5, "xanchor": "center"},
+        margin={"b": 90},
+    )
+    return fig
 
 
 def _run_label(run: str, lang: str) -> str:
@@ -174,12 +225,19 @@ def outlier_fit_figure(artifacts: Mapping[str, Any], *, lang: str = "en") -> go.
             ),
             line={"color": theme.color(i), "width": 3},
         )
-    return theme.styled(
+    theme.styled(
         fig,
         title=t("loss.outlier.title", lang),
+        height=theme.TALL_HEIGHT,
         x_title=t("loss.axis.x", lang),
         y_title=t("loss.axis.y", lang),
     )
+    # Six long entries: below the plot, where they cannot hide the title.
+    fig.update_layout(
+        legend={"y": -0.18, "yanchor": "top", "x": 0.5, "xanchor": "center"},
+        margin={"b": 130},
+    )
+    return fig
 
 
 def residual_figure(artifacts: Mapping[str, Any], *, lang: str = "en") -> go.Figure:
@@ -189,13 +247,19 @@ def residual_figure(artifacts: Mapping[str, Any], *, lang: str = "en") -> go.Fig
     Huber keep most residuals near 0 and leave the outliers with large ones.
     """
     fig = go.Figure()
-    for i, (run, residuals) in enumerate(artifacts["residuals"].items()):
+    values = {
+        run: np.asarray(r, np.float64) for run, r in artifacts["residuals"].items()
+    }
+    every = np.concatenate([*values.values(), [0.0]])
+    lo, hi = float(every.min()), float(every.max())
+    bins = {"start": lo, "end": hi, "size": max(hi - lo, 1e-6) / 40}  # shared bins
+    for i, (run, residuals) in enumerate(values.items()):
         fig.add_histogram(
-            x=np.asarray(residuals, np.float64),
+            x=residuals,
             name=_run_label(run, lang),
             marker_color=theme.color(i),
             opacity=0.6,
-            nbinsx=40,
+            xbins=bins,
         )
     fig.update_layout(barmode="overlay")
     return theme.styled(
@@ -246,3 +310,22 @@ def pairing_figure(
         y_title=t("loss.pair.accuracy", lang),
         legend=False,
     )
+
+
+def run_curves_figure(
+    history: pd.DataFrame, *, epochs: int | None = None, lang: str = "en"
+) -> go.Figure:
+    """Learning curves of a multi-run loss task, runs named in ``lang``.
+
+    The shared :func:`dlcore.figures.training.curves_figure` labels runs by
+    their task names (``mse``, ``right``); here they go through the
+    ``loss.run.<run>`` strings first.
+
+    >>> history = pd.DataFrame({"epoch": [1, 1], "run": ["right", "wrong"],
+    ...                         "loss": [1.0, 2.0]})
+    >>> run_curves_figure(history, lang="zh").data[0].name
+    '正确搭配 (训练集)'
+    """
+    if "run" in history:
+        history = history.assign(run=[t(f"loss.run.{r}", lang) for r in history["run"]])
+    return training_figures.curves_figure(history, epochs=epochs, lang=lang)

@@ -18,10 +18,20 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from dlcore.figures import theme
-from dlcore.i18n import t
+from dlcore.i18n import CATALOG, t
 
 #: Columns that are not metrics in a history or progress event.
 _BOOKKEEPING = {"epoch", "epochs", "run", "run_index", "num_runs"}
+
+
+def run_label(run: str, lang: str = "en") -> str:
+    """A run's name for a legend: translated when the catalogue has ``run.<name>``.
+
+    >>> run_label("no-such-run", "zh")
+    'no-such-run'
+    """
+    key = f"run.{run}"
+    return t(key, lang) if key in CATALOG else str(run)
 
 
 def events_to_history(events: Sequence[dict[str, Any]]) -> pd.DataFrame:
@@ -67,7 +77,7 @@ def curves_figure(
                 label = (
                     f"{_label(name, lang)} ({split})"
                     if run is None
-                    else f"{run} ({split})"
+                    else f"{run_label(run, lang)} ({split})"
                 )
                 fig.add_scatter(
                     x=list(x),

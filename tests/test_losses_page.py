@@ -1,0 +1,425 @@
+"""The Losses page: every number it shows is what Keras or a closed form says.
+
+Oracles: the ``keras.losses`` classes called directly (not through dlcore),
+central finite differences of those Keras values, NumPy closed forms of
+entropy / cross-entropy / KL, and ``np.polyfit`` (least squares) on the
+points the outlier chart itself draws.
+"""
+
+import base64
+import json
+import re
+
+import keras
+import numpy as np
+import pytest
+from conftest import ROOT, exceptions
+
+EPS = 1e-7
+
+
+# --- reading what the page shows ---------------------------------------------------
+
+
+def _decode(value):
+    """Plotly >= 6 ships numpy arrays as base64 typed arrays."""
+    if isinstance(value, dict) and "bdata" in value:
+        dtype = np.dtype(value["dtype"]).newbyteorder("<")
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=dtype).astype(
+            float
+        )
+    return np.asarray(value, dtype=float) if value is not None else None
+
+
+def _figure(at, key):
+    charts = [el for el in at.get("plotly_chart") if el.proto.id.endswith(key)]
+    assert len(charts) == 1, [el.proto.id for el in at.get("plotly_chart")]
+    return json.loads(charts[0].proto.spec)
+
+
+def _curves(at):
+    """{loss name: (x, loss, dloss/dpred)} from the curve explorer's chart."""
+    out = {}
+    for trace in _figure(at, "loss_fig_curves")["data"]:
+        name = trace["legendgroup"]
+        x, y = _decode(trace["x"]), _decode(trace["y"])
+        loss, slope = out.get(name, (None, None, None))[1:]
+        if trace.get("xaxis", "x") == "x":
+            out[name] = (x, y, slope)
+        else:
+            out[name] = (x, loss, y)
+    return out
+
+
+def _metrics(at):
+    return {m.label: m.value for m in at.metric}
+
+
+def _run(at, **widgets):
+    for key, value in widgets.items():
+        at.session_state[key] = value
+    at.run()
+    assert not exceptions(at), exceptions(at)
+    return at
+
+
+def _keras(name, y_true, y_pred, **params):
+    loss = getattr(keras.losses, name)(reduction=None, **params)
+    return keras.ops.convert_to_numpy(loss(y_true, y_pred)).astype(float)
+
+
+def _check_curve(x, loss, slope, keras_fn):
+    """Loss equals Keras; the slope equals Keras' central differences where smooth."""
+    np.testing.assert_allclose(loss, keras_fn(x), rtol=1e-5, atol=1e-5)
+    h = 1e-3
+    forward = (keras_fn(x + h) - keras_fn(x)) / h
+    backward = (keras_fn(x) - keras_fn(x - h)) / h
+    smooth = np.abs(forward - backward) < 0.02 * (1 + np.abs(forward))
+    assert smooth.mean() > 0.8
+    central = (keras_fn(x + h) - keras_fn(x - h)) / (2 * h)
+    np.testing.assert_allclose(slope[smooth], central[smooth], rtol=2e-2, atol=2e-2)
+
+
+def _column(value, n):
+    return np.full((n, 1), value, dtype=np.float32)
+
+
+# --- the curve explorer (default view) ---------------------------------------------
+
+
+def test_default_view_plots_keras_regression_losses_and_their_slopes(app_test):
+    at = app_test("losses", lang="en")
+    assert not exceptions(at), exceptions(at)
+    assert at.title[0].value == "Loss functions"
+    curves = _curves(at)
+    assert set(curves) == {"mse", "mae", "huber"}
+    classes = {"mse": "MeanSquaredError", "mae": "MeanAbsoluteError", "huber": "Huber"}
+    for name, (x, loss, slope) in curves.items():
+        assert x.min() == pytest.approx(-3.0) and x.max() == pytest.approx(3.0)
+
+        def by_keras(values, cls=classes[name]):
+            return _keras(cls, _column(0.0, len(values)), values[:, None])
+
+        _check_curve(x, loss, slope, by_keras)
+    # One card per loss with its formula, as Keras computes it.
+    formulas = [el.value for el in at.latex]
+    assert len(formulas) == 3 and r"\delta = 1" in formulas[2]
+
+
+def test_moving_huber_delta_and_the_target_follows_keras(app_test):
+    at = app_test("losses")
+    before = _curves(at)["huber"][1]
+    _run(at, loss_huber_delta=2.5, loss_target_regression=1.5)
+    x, loss, slope = _curves(at)["huber"]
+    assert x.min() == pytest.approx(-1.5) and x.max() == pytest.approx(4.5)
+    assert not np.allclose(loss, before)
+
+    def by_keras(values):
+        return _keras("Huber", _column(1.5, len(values)), values[:, None], delta=2.5)
+
+    _check_curve(x, loss, slope, by_keras)
+    # Huber's slope is capped at ±δ; MSE's minimum moved to the target.
+    assert np.abs(slope).max() == pytest.approx(2.5, rel=1e-4)
+    x, mse, _ = _curves(at)["mse"]
+    np.testing.assert_allclose(mse, (x - 1.5) ** 2, rtol=1e-5, atol=1e-5)
+    assert any(r"\delta = 2.5" in el.value for el in at.latex)
+
+
+def test_binary_logits_hinge_and_focal_gamma_follow_keras(app_test):
+    at = app_test("losses")
+    _run(at, loss_family="binary")
+    _run(at, loss_logits_binary=True)
+    names = ["binary_crossentropy", "binary_focal_crossentropy", "hinge"]
+    _run(at, loss_names_binary_z=names, loss_label_binary=0.0)
+    _run(at, loss_binary_focal_crossentropy_gamma=3.5)
+    curves = _curves(at)
+    assert list(curves) == names
+    params = {
+        "binary_crossentropy": ("BinaryCrossentropy", {"from_logits": True}),
+        "binary_focal_crossentropy": (
+            "BinaryFocalCrossentropy",
+            {"from_logits": True, "gamma": 3.5},
+        ),
+        "hinge": ("Hinge", {}),
+    }
+    for name, (x, loss, slope) in curves.items():
+        cls, kwargs = params[name]
+
+        def by_keras(values, cls=cls, kwargs=kwargs):
+            return _keras(cls, _column(0.0, len(values)), values[:, None], **kwargs)
+
+        _check_curve(x, loss, slope, by_keras)
+    x, hinge, _ = curves["hinge"]  # Keras turned the 0 label into −1
+    np.testing.assert_allclose(hinge, np.maximum(0, 1 + x), atol=1e-6)
+    captions = " ".join(c.value for c in at.caption)
+    assert "−1/+1" in captions
+
+
+def test_multiclass_label_smoothing_and_classes_follow_keras(app_test):
+    at = app_test("losses")
+    _run(at, loss_family="multiclass")
+    _run(at, loss_num_classes=5, loss_categorical_crossentropy_label_smoothing=0.2)
+    curves = _curves(at)
+    assert set(curves) == {"categorical_crossentropy", "kl_divergence"}
+
+    def rows(p):  # class 0 has probability p, the 4 others share the rest
+        return np.column_stack([p, *[(1 - p) / 4] * 4]).astype(np.float32)
+
+    one_hot = np.eye(5, dtype=np.float32)[[0]]
+    for name, cls, kwargs in (
+        (
+            "categorical_crossentropy",
+            "CategoricalCrossentropy",
+            {"label_smoothing": 0.2},
+        ),
+        ("kl_divergence", "KLDivergence", {}),
+    ):
+        x, loss, slope = curves[name]
+        inner = (x > 0.05) & (x < 0.95)  # away from the clipping at the edges
+
+        def by_keras(values, cls=cls, kwargs=kwargs):
+            target = np.repeat(one_hot, len(values), axis=0)
+            return _keras(cls, target, rows(values), **kwargs)
+
+        _check_curve(x[inner], loss[inner], slope[inner], by_keras)
+    assert any("s = 0.2" in el.value for el in at.latex)
+
+
+# --- languages, bad URL values ------------------------------------------------------
+
+ENGLISH = re.compile(r"\b(the|and|of|is|loss|target|prediction|class|outliers?)\b")
+
+
+def _visible_text(at):
+    texts = [el.value for el in (*at.title, *at.markdown, *at.caption)]
+    texts += [
+        el.value
+        for kind in ("error", "warning", "info", "success")
+        for el in at.get(kind)
+    ]
+    texts += [w.label for kind in ("selectbox", "slider", "multiselect", "toggle",
+                                   "checkbox", "button_group", "number_input")
+              for w in at.get(kind)]  # fmt: skip
+    texts += [m.label for m in at.metric]
+    for el in at.get("plotly_chart"):
+        spec = json.loads(el.proto.spec)
+        layout = spec["layout"]
+        texts.append(str(layout.get("title", {}).get("text", "")))
+        texts += [str(a.get("text", "")) for a in layout.get("annotations", [])]
+        texts += [str(v.get("title", {}).get("text", "")) for k, v in layout.items()
+                  if k.startswith(("xaxis", "yaxis"))]  # fmt: skip
+        texts += [str(trace.get("name", "")) for trace in spec["data"]]
+    return [re.sub(r"`[^`]*`", "", text) for text in texts]  # code stays code
+
+
+@pytest.mark.parametrize(
+    "section",
+    [
+        "curves",
+        "dist",
+        pytest.param("outliers", marks=pytest.mark.slow),
+        pytest.param("guide", marks=pytest.mark.slow),
+    ],
+)
+def test_chinese_view_has_no_english_left(app_test, section):
+    at = app_test("losses", lang="zh")
+    _run(at, loss_section=section)
+    assert at.title[0].value == "损失函数"
+    leftovers = [text for text in _visible_text(at) if ENGLISH.search(text)]
+    assert not leftovers, leftovers
+    if section == "curves":
+        assert (
+            _figure(at, "loss_fig_curves")["layout"]["xaxis"]["title"]["text"]
+            == "预测值 ŷ"
+        )
+
+
+def test_bad_url_values_are_ignored_without_a_traceback(app_test):
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    st.cache_data.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    for key, value in {"loss_section": "nope", "loss_family": "bogus",
+                       "loss_huber_delta": "abc", "loss_target_regression": "1e9",
+                       "loss_names_regression": "xyz"}.items():  # fmt: skip
+        at.query_params[key] = value
+    at.switch_page("pages/losses.py")
+    at.run()
+    assert not exceptions(at), exceptions(at)
+    assert set(_curves(at)) == {"mse", "mae", "huber"}  # the default view
+    _run(at, loss_names_regression=[])  # nothing to plot: say so, draw nothing
+    assert "at least one loss" in at.info[0].value and not at.get("plotly_chart")
+
+
+# --- the distribution lab ----------------------------------------------------------
+
+
+def _closed_form(p, q):
+    p, q = np.asarray(p, float), np.asarray(q, float)
+    p, q = np.clip(p / p.sum(), EPS, 1), np.clip(q / q.sum(), EPS, 1)
+    return {
+        "H(P)": -np.sum(p * np.log(p)),
+        "H(Q)": -np.sum(q * np.log(q)),
+        "H(P, Q)": -np.sum(p * np.log(q)),
+        "KL(P‖Q)": np.sum(p * np.log(p / q)),
+        "KL(Q‖P)": np.sum(q * np.log(q / p)),
+    }
+
+
+def _shown_numbers(at):
+    """Metric label -> value, keyed by the symbol inside the label."""
+    numbers = {}
+    for label, value in _metrics(at).items():
+        symbol = re.search(r"(H\(P, Q\)|H\([PQ]\)|KL\([PQ]‖[PQ]\))", label).group(1)
+        numbers[symbol] = float(value)
+    return numbers
+
+
+def _edit(at, preset, rows):
+    at.session_state[f"loss_dist_table_{preset}"] = {
+        "edited_rows": rows, "added_rows": [], "deleted_rows": []
+    }  # fmt: skip
+    at.run()
+    assert not exceptions(at), exceptions(at)
+
+
+def test_distribution_lab_numbers_follow_numpy_and_the_identity(app_test):
+    at = app_test("losses")
+    _run(at, loss_section="dist")
+    editor = at.data_editor[0].value
+    p, q = np.array(editor["P"], float), np.array(editor["Q"], float)
+    for edit in (None, {0: {"Q": 0.5}, 3: {"P": 2.0}}):
+        if edit:
+            _edit(at, "one_hot", edit)
+            for row, change in edit.items():
+                for column, value in change.items():
+                    (p if column == "P" else q)[row] = value
+        shown, exact = _shown_numbers(at), _closed_form(p, q)
+        for symbol, value in exact.items():
+            assert shown[symbol] == pytest.approx(value, abs=6e-5), symbol
+        assert shown["H(P, Q)"] == pytest.approx(
+            shown["H(P)"] + shown["KL(P‖Q)"], abs=2e-4
+        )
+        assert shown["KL(P‖Q)"] >= 0 and shown["KL(Q‖P)"] >= 0
+        identity = at.success[0].value
+        assert (
+            f"{exact['H(P, Q)']:.4f} = {exact['H(P)']:.4f} + {exact['KL(P‖Q)']:.4f}"
+            in identity
+        )
+        keras_kl = float(
+            keras.losses.KLDivergence()(p[None] / p.sum(), q[None] / q.sum())
+        )
+        assert f"{keras_kl:.4f}" in " ".join(m.value for m in at.markdown)
+
+
+def test_kl_is_asymmetric_and_a_zero_in_q_is_flagged(app_test):
+    at = app_test("losses")
+    _run(at, loss_section="dist", loss_dist_preset="asymmetric")
+    shown = _shown_numbers(at)
+    assert shown["KL(P‖Q)"] > 0 and shown["KL(Q‖P)"] > 0
+    assert abs(shown["KL(P‖Q)"] - shown["KL(Q‖P)"]) > 0.1
+    assert not at.warning
+    _run(at, loss_dist_preset="zero_in_q")
+    assert any("infinite" in w.value for w in at.warning)
+
+
+@pytest.mark.parametrize(
+    ("rows", "lang", "message"),
+    [
+        ({1: {"P": 0.0}}, "en", "all zeros"),
+        ({0: {"Q": -0.2}}, "en", "negative"),
+        ({2: {"P": None}}, "en", "empty"),
+        ({1: {"P": 0.0}}, "zh", "全为 0"),
+    ],
+)
+def test_bad_distributions_give_a_message(app_test, rows, lang, message):
+    at = app_test("losses", lang=lang)
+    _run(at, loss_section="dist")
+    _edit(at, "one_hot", rows)
+    assert [e.value for e in at.error], "no message"
+    assert message in at.error[0].value
+    assert not at.metric  # no numbers from a broken distribution
+
+
+# --- the trained labs --------------------------------------------------------------
+
+
+def _line(trace):
+    x, y = _decode(trace["x"]), _decode(trace["y"])
+    slope = (y[1] - y[0]) / (x[1] - x[0])
+    return slope, y[0] - slope * x[0]
+
+
+@pytest.mark.slow
+def test_outlier_lab_fits_follow_least_squares_and_its_sliders(app_test):
+    at = app_test("losses")
+    _run(at, loss_section="outliers")
+    assert at.get("download_button")
+    traces = _figure(at, "loss_fig_fit")["data"]
+    x = np.concatenate([_decode(t["x"]) for t in traces[:2]])
+    y = np.concatenate([_decode(t["y"]) for t in traces[:2]])
+    assert len(_decode(traces[1]["x"])) == 10  # 10% of 100 points are outliers
+    fits = {
+        name: _line(t)
+        for name, t in zip(("mse", "mae", "huber"), traces[3:], strict=True)
+    }
+    # The MSE line is the least-squares line of the plotted points.
+    np.testing.assert_allclose(fits["mse"], np.polyfit(x, y, 1), atol=2e-3)
+    for robust in ("mae", "huber"):  # robust losses stay near the true y = 2x + 1
+        assert abs(fits[robust][1] - 1) < abs(fits["mse"][1] - 1) / 3
+    at.sidebar.selectbox(key="loss_preset").set_value("no_outliers").run()
+    assert not exceptions(at), exceptions(at)
+    traces = _figure(at, "loss_fig_fit")["data"]
+    assert len(_decode(traces[1]["x"])) == 0
+    for trace in traces[3:]:
+        assert _line(trace)[0] == pytest.approx(2.0, abs=0.2)
+    table = at.table[0].value
+    assert table.shape == (5, 2)
+
+
+@pytest.mark.slow
+def test_task_guide_shows_the_pairing_and_trains_right_vs_wrong(app_test):
+    at = app_test("losses")
+    _run(at, loss_section="guide", loss_task="regression_unit")
+    assert "sigmoid" in at.code[0].value and at.info  # no training for this task
+    assert not at.get("download_button")
+    _run(at, loss_task="multiclass")
+    assert 'Dense(K, activation="softmax")' in at.code[0].value
+    assert 'loss="sparse_categorical_crossentropy"' in at.code[0].value
+    shown = {
+        label: float(value.strip("%")) / 100 for label, value in _metrics(at).items()
+    }
+    right, wrong, difference = shown.values()
+    assert difference == pytest.approx(right - wrong, abs=2e-3)
+    assert right > 0.85 and difference > 0.3  # forgetting the softmax costs a lot
+    bars = _decode(_figure(at, "loss_fig_pair")["data"][0]["y"])
+    np.testing.assert_allclose(bars, [right, wrong], atol=1e-3)
+    # The teacher preset: softmax + binary cross-entropy on ten classes.
+    at.sidebar.selectbox(key="loss_preset").set_value("softmax_bce").run()
+    assert not exceptions(at), exceptions(at)
+    assert at.selectbox(key="loss_wrong_multiclass").value == "softmax_bce"
+    assert "binary_crossentropy" in at.code[2].value
+
+
+@pytest.mark.parametrize(
+    ("preset", "expected"),
+    [
+        ("robust", ["mse", "mae", "huber", "log_cosh"]),
+        ("focal", ["binary_crossentropy", "binary_focal_crossentropy"]),
+        ("margin", ["binary_crossentropy", "hinge", "squared_hinge"]),
+        ("smoothing", ["categorical_crossentropy"]),
+    ],
+)
+def test_teacher_presets_set_up_the_curve_explorer(app_test, preset, expected):
+    at = app_test("losses")
+    _run(at, loss_section="dist")  # a preset also switches the section
+    at.sidebar.selectbox(key="loss_preset").set_value(preset).run()
+    assert not exceptions(at), exceptions(at)
+    assert list(_curves(at)) == expected
+    if preset == "smoothing":  # label smoothing 0.2 is what Keras plots
+        x, loss, _ = _curves(at)["categorical_crossentropy"]
+        rows = np.column_stack([x, (1 - x) / 2, (1 - x) / 2]).astype(np.float32)
+        target = np.repeat(np.eye(3, dtype=np.float32)[[0]], len(x), axis=0)
+        by_keras = _keras("CategoricalCrossentropy", target, rows, label_smoothing=0.2)
+        np.testing.assert_allclose(loss, by_keras, rtol=1e-5, atol=1e-5)
