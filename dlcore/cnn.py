@@ -45,6 +45,9 @@ from dlcore.i18n import t  # noqa: E402
 
 PADDINGS: tuple[str, ...] = ("valid", "same")
 POOL_MODES: tuple[str, ...] = ("max", "average")
+#: Pooling choices of a CNN block: ``"none"`` keeps the full-size feature maps
+#: (the classifier then needs many more weights).
+CNN_POOLINGS: tuple[str, ...] = (*POOL_MODES, "none")
 
 # ----------------------------------------------------------------------------
 # 1. Convolution arithmetic
@@ -577,7 +580,8 @@ class CNNConfig:
             8×8 digit becomes 4×4, 2×2, 1×1.
         filters: Filters of the first convolution.
         kernel_size: Kernel side length of every convolution.
-        pooling: ``"max"`` or ``"average"`` pooling (2×2, stride 2).
+        pooling: ``"max"`` or ``"average"`` pooling (2×2, stride 2), or
+            ``"none"`` (no pooling layer: the maps keep their size).
         dropout: Dropout rate before the classifier, 0 to 0.5.
         batch_norm: Add batch normalisation after each convolution.
         augmentation: Any of ``"shift"``, ``"rotation"``, ``"zoom"`` (random,
@@ -610,7 +614,7 @@ class CNNConfig:
             (1 <= self.num_blocks <= 3, f"num_blocks must be 1..3, got {self.num_blocks}"),
             (1 <= self.filters <= 128, f"filters must be 1..128, got {self.filters}"),
             (self.kernel_size in (1, 3, 5, 7), "kernel_size must be 1, 3, 5 or 7"),
-            (self.pooling in POOL_MODES, f"pooling must be one of {POOL_MODES}"),
+            (self.pooling in CNN_POOLINGS, f"pooling must be one of {CNN_POOLINGS}"),
             (0.0 <= self.dropout <= 0.5, f"dropout must be 0..0.5, got {self.dropout}"),
             (set(self.augmentation) <= set(AUGMENTATIONS),
              f"augmentation must be a subset of {AUGMENTATIONS}"),
@@ -673,7 +677,8 @@ def _cnn_graph(
         if config.batch_norm:
             x = keras.layers.BatchNormalization(name=f"bn{block}")(x)
             x = keras.layers.Activation("relu", name=f"relu{block}")(x)
-        x = pool(2, padding="same", name=f"pool{block}")(x)
+        if config.pooling != "none":
+            x = pool(2, padding="same", name=f"pool{block}")(x)
     x = keras.layers.Flatten(name="flatten")(x)
     if config.dropout > 0:
         x = keras.layers.Dropout(config.dropout, seed=seed + 50, name="dropout")(x)
@@ -738,10 +743,11 @@ def build_dense_baseline(
 ) -> keras.Model:
     """A Dense-only network with about as many parameters as :func:`build_cnn`.
 
-    ``image → flatten → dense1 (ReLU) → [dropout] → logits → probabilities``,
-    compiled like the CNN. Every pixel gets its own weights here, whereas a
-    convolution shares one small kernel over all positions (权重共享): compare
-    the two :func:`layer_table` outputs.
+    ``image → [augmentation] → flatten → dense1 (ReLU) → [dropout] → logits →
+    probabilities``, compiled like the CNN and trained on the same (augmented)
+    data, so that the two differ only in their architecture. Every pixel gets
+    its own weights here, whereas a convolution shares one small kernel over
+    all positions (权重共享): compare the two :func:`layer_table` outputs.
 
     Example:
         >>> cnn = build_cnn(CNNConfig(), (8, 8, 1), 10)
@@ -754,7 +760,10 @@ def build_dense_baseline(
     units = dense_hidden_units(num_inputs, num_classes, target)
     seed = config.seed
     inputs = keras.Input(shape=tuple(input_shape), name="image")
-    x = keras.layers.Flatten(name="flatten")(inputs)
+    x = inputs
+    for layer in _augmentation_layers(config.augmentation, seed):
+        x = layer(x)
+    x = keras.layers.Flatten(name="flatten")(x)
     x = keras.layers.Dense(
         units, activation="relu", kernel_initializer=_initializer(seed + 1, "he_uniform"),
         name="dense1",
@@ -920,6 +929,109 @@ def per_class_metrics(
         str(i) for i in range(len(matrix))]  # fmt: skip
     return pd.DataFrame({"class": names, "precision": precision, "recall": recall,
                          "f1": f1, "support": actual.astype(int)})  # fmt: skip
+
+
+def most_confused_cell(matrix: np.ndarray) -> tuple[int, int]:
+    """``(true, predicted)`` of the largest off-diagonal count (the worst mix-up).
+
+    With no mistake at all, the cell of the most frequent class on the diagonal.
+
+    Example:
+        >>> most_confused_cell(np.array([[5, 1, 0], [0, 6, 3], [2, 0, 4]]))
+        (1, 2)
+        >>> most_confused_cell(np.diag([3, 7]))
+        (1, 1)
+    """
+    matrix = np.asarray(matrix)
+    off = matrix * (1 - np.eye(len(matrix), dtype=matrix.dtype))
+    if off.max(initial=0) > 0:
+        row, col = np.unravel_index(np.argmax(off), off.shape)
+        return int(row), int(col)
+    best = int(np.argmax(np.diag(matrix))) if len(matrix) else 0
+    return best, best
+
+
+def cell_indices(
+    y_true: np.ndarray, y_pred: np.ndarray, true_class: int, predicted_class: int
+) -> np.ndarray:
+    """Indices of the examples in one confusion-matrix cell.
+
+    Example:
+        >>> cell_indices(np.array([3, 3, 8, 3]), np.array([8, 3, 8, 8]), 3, 8).tolist()
+        [0, 3]
+    """
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    return np.flatnonzero((y_true == true_class) & (y_pred == predicted_class))
+
+
+def selected_cell(
+    points: Sequence[dict], class_names: Sequence[str]
+) -> tuple[int, int] | None:
+    """``(true, predicted)`` of the confusion-matrix cell a viewer clicked.
+
+    Reads the first point of a Plotly selection event (``st.plotly_chart(...,
+    on_select=...)``): its ``customdata`` ``[true, predicted]`` if present,
+    else its ``y`` (true) and ``x`` (predicted) class names.
+
+    Args:
+        points: ``event.selection.points``.
+        class_names: The class names on the axes.
+
+    Returns:
+        The cell, or ``None`` if nothing (usable) is selected.
+
+    Example:
+        >>> selected_cell([{"x": "8", "y": "3", "z": 4}], [str(i) for i in range(10)])
+        (3, 8)
+        >>> selected_cell([{"customdata": [1, 2]}], ["a", "b", "c"]), selected_cell([], [])
+        ((1, 2), None)
+    """
+    names = [str(c) for c in class_names]
+    for point in points or ():
+        custom = point.get("customdata")
+        if isinstance(custom, list | tuple) and len(custom) == 2:
+            cell = (int(custom[0]), int(custom[1]))
+            if all(0 <= c < len(names) for c in cell):
+                return cell
+        x, y = str(point.get("x")), str(point.get("y"))
+        if x in names and y in names:
+            return names.index(y), names.index(x)
+    return None
+
+
+def transfer_summary(curves: Any) -> dict[str, Any]:
+    """What the transfer-learning curves say, for an honest one-line lesson.
+
+    Args:
+        curves: ``artifacts["curves"]`` of :func:`train_transfer` (dict of
+            lists or DataFrame: ``train_size``, ``strategy``, ``accuracy``).
+
+    Returns:
+        ``{"smallest": n, "best_small": strategy, "gain_small": accuracy of the
+        best pretrained strategy minus from-scratch at ``n`` (may be
+        negative), "largest": N, "best_large": strategy, "gain_large": ...}``;
+        an empty dict when the curves lack a size or the scratch baseline.
+
+    Example:
+        >>> summary = transfer_summary({"train_size": [20, 20, 300, 300],
+        ...     "strategy": ["frozen", "scratch"] * 2, "accuracy": [0.9, 0.8, 0.92, 0.96]})
+        >>> summary["best_small"], round(summary["gain_small"], 2), summary["best_large"]
+        ('frozen', 0.1, 'scratch')
+    """
+    table = pd.DataFrame(curves)
+    if table.empty or "scratch" not in set(table["strategy"]):
+        return {}
+    summary: dict[str, Any] = {}
+    for label, size in (("small", table["train_size"].min()),
+                        ("large", table["train_size"].max())):  # fmt: skip
+        rows = table[table["train_size"] == size].set_index("strategy")["accuracy"]
+        if "scratch" not in rows or len(rows) < 2:
+            return {}
+        pretrained = rows.drop("scratch")
+        summary["smallest" if label == "small" else "largest"] = int(size)
+        summary[f"best_{label}"] = str(rows.idxmax())
+        summary[f"gain_{label}"] = float(pretrained.max() - rows["scratch"])
+    return summary
 
 
 def _with_run(on_progress, run: str, run_index: int, num_runs: int):
@@ -1528,6 +1640,11 @@ def _cnn_model_code(config: CNNConfig) -> str:
         if name in config.augmentation
     ]
     pool = "MaxPooling2D" if config.pooling == "max" else "AveragePooling2D"
+    pool_line = (
+        f'        x = keras.layers.{pool}(2, padding="same", name=f"pool{{block}}")(x)\n'
+        if config.pooling != "none"
+        else "        # no pooling: the feature maps keep their size\n"
+    )
     if config.batch_norm:
         conv = (
             '            activation=None, use_bias=False,  # batch norm adds the shift\n'
@@ -1558,8 +1675,8 @@ def _cnn_model_code(config: CNNConfig) -> str:
         '            name=f"conv{block}",\n'
         "        )(x)\n"
         + norm
-        + f'        x = keras.layers.{pool}(2, padding="same", name=f"pool{{block}}")(x)\n'
-        '    x = keras.layers.Flatten(name="flatten")(x)\n'
+        + pool_line
+        + '    x = keras.layers.Flatten(name="flatten")(x)\n'
         + dropout
         + "    logits = keras.layers.Dense(\n"
         "        NUM_CLASSES, kernel_initializer=keras.initializers.GlorotUniform(seed=SEED + 60),\n"
@@ -1645,11 +1762,17 @@ def code_cnn(config: CNNConfig) -> str:
             if config.dropout > 0
             else ""
         )
+        augment = "".join(
+            f"    {_AUGMENTATION_CODE[name].format(seed=101 + i)},\n"
+            for i, name in enumerate(AUGMENTATIONS)
+            if name in config.augmentation
+        )  # the same random augmentation as the CNN: only the architecture differs
         parts += [
             f"# --- a Dense network with about as many parameters ({units} hidden units) ---\n"
             "dense = compile_model(keras.Sequential([\n"
             '    keras.Input(shape=x_train.shape[1:], name="image"),\n'
-            '    keras.layers.Flatten(name="flatten"),\n'
+            + augment
+            + '    keras.layers.Flatten(name="flatten"),\n'
             f'    keras.layers.Dense({units}, activation="relu", name="dense1",\n'
             "        kernel_initializer=keras.initializers.HeUniform(seed=SEED + 1)),\n"
             + dropout
@@ -1749,6 +1872,15 @@ def code_transfer(config: TransferConfig) -> str:
     )
 
 
-def _digits(classes: Sequence[int]) -> str:
+def classes_text(classes: Sequence[int]) -> str:
+    """Digits as shown to the learner: a range ``"5–9"`` or a list ``"1, 3"``.
+
+    Example:
+        >>> classes_text((5, 6, 7, 8, 9)), classes_text((1, 3))
+        ('5–9', '1, 3')
+    """
     return "–".join((str(min(classes)), str(max(classes)))) if list(classes) == list(
         range(min(classes), max(classes) + 1)) else ", ".join(map(str, classes))  # fmt: skip
+
+
+_digits = classes_text

@@ -618,6 +618,8 @@ def _figures(lang: str) -> dict:
             {"train_size": [20, 50] * 3, "strategy": ["frozen"] * 2 + ["fine_tune"] * 2
              + ["scratch"] * 2, "accuracy": [0.8, 0.9, 0.82, 0.93, 0.7, 0.95]}, lang=lang),
         "params": figures.param_comparison_figure(table, table, lang=lang),
+        "prediction": figures.prediction_figure(probabilities[0], list("0123456789"),
+                                                true_class=2, lang=lang),
         "table": figures.layer_table_figure(table, lang=lang),
     }  # fmt: skip
 
@@ -658,6 +660,145 @@ def test_every_cnn_string_used_in_the_code_is_in_the_catalogue():
     used = {key for key in used if not key.endswith((".", ".keras"))}
     assert used, "no keys found"
     assert used <= set(CATALOG), sorted(used - set(CATALOG))
+
+
+# --- page helpers: no pooling, confusion picks, transfer summary, split figures --
+
+
+def _exported_build_cnn(config: cnn.CNNConfig) -> keras.Model:
+    """Run the ``build_cnn()`` of the exported script (no data loading needed)."""
+    namespace = {"keras": keras, "x_train": np.zeros((1, *INPUT), np.float32),
+                 "SEED": config.seed, "NUM_BLOCKS": config.num_blocks,
+                 "FILTERS": config.filters, "KERNEL_SIZE": config.kernel_size,
+                 "DROPOUT": config.dropout, "NUM_CLASSES": CLASSES}  # fmt: skip
+    exec(cnn._cnn_model_code(config), namespace)
+    return namespace["build_cnn"]()
+
+
+@pytest.mark.parametrize(
+    "config",
+    [cnn.CNNConfig(pooling="none"), cnn.CNNConfig(num_blocks=3, pooling="average",
+                                                   batch_norm=True, dropout=0.2)],
+    ids=["no_pooling", "average_bn"],
+)  # fmt: skip
+def test_exported_model_code_builds_the_same_network(config):
+    model = cnn.build_cnn(config, INPUT, CLASSES)
+    exported = _exported_build_cnn(config)
+    assert cnn.layer_table(exported).equals(cnn.layer_table(model))
+    for ours, theirs in zip(model.get_weights(), exported.get_weights(), strict=True):
+        np.testing.assert_array_equal(ours, theirs)  # same seeded initial weights
+
+
+def test_dense_baseline_sees_the_same_augmented_data_as_the_cnn():
+    config = cnn.CNNConfig(augmentation=("shift", "rotation"))
+    cnn_model = cnn.build_cnn(config, INPUT, CLASSES)
+    dense = cnn.build_dense_baseline(config, INPUT, CLASSES)
+    names = [layer.name for layer in dense.layers if layer.name.startswith("random")]
+    assert names == ["random_shift", "random_rotation"]
+    x = RNG.random((2, *INPUT), dtype=np.float32)
+    for layer_name in names:  # same seeds: the same random transform of a batch
+        ours = dense.get_layer(layer_name)(x, training=True)
+        theirs = cnn_model.get_layer(layer_name)(x, training=True)
+        np.testing.assert_allclose(np.asarray(ours), np.asarray(theirs))
+    code = cnn.code_cnn(config)
+    dense_code = code[code.index("dense = compile_model") :]
+    assert (
+        'name="random_shift"' in dense_code and 'name="random_zoom"' not in dense_code
+    )
+
+
+def test_no_pooling_keeps_the_maps_and_costs_classifier_weights():
+    pooled = cnn.build_cnn(cnn.CNNConfig(), INPUT, CLASSES)
+    plain = cnn.build_cnn(cnn.CNNConfig(pooling="none"), INPUT, CLASSES)
+    assert not any(layer.name.startswith("pool") for layer in plain.layers)
+    assert plain.get_layer("conv2").output.shape[1:3] == (8, 8)
+    table = cnn.layer_table(plain).set_index("layer")
+    assert table.loc["logits", "params"] == (8 * 8 * 64 + 1) * CLASSES
+    assert plain.count_params() > 2 * pooled.count_params()
+    assert set(cnn.feature_maps(plain, np.zeros((8, 8)))) == {"conv1", "conv2"}
+
+
+def test_confusion_helpers_agree_with_brute_force():
+    rng = np.random.default_rng(7)
+    y_true, y_pred = rng.integers(0, 4, 200), rng.integers(0, 4, 200)
+    matrix = cnn.confusion_matrix(y_true, y_pred, 4)
+    for i in range(4):
+        for j in range(4):
+            expected = [k for k in range(200) if y_true[k] == i and y_pred[k] == j]
+            assert cnn.cell_indices(y_true, y_pred, i, j).tolist() == expected
+    off = [(matrix[i, j], (i, j)) for i in range(4) for j in range(4) if i != j]
+    assert matrix[cnn.most_confused_cell(matrix)] == max(off)[0]
+    assert cnn.most_confused_cell(np.diag([2, 9, 4])) == (1, 1)
+
+
+def test_selected_cell_reads_heatmap_and_marker_points():
+    names = [str(i) for i in range(10)]
+    fig = figures.confusion_matrix_figure(np.arange(100).reshape(10, 10), names)
+    marker = fig.data[1]
+    for k in (0, 37, 99):  # what a click on the invisible marker of a cell sends
+        point = {"x": marker.x[k], "y": marker.y[k],
+                 "customdata": list(marker.customdata[k]), "curve_number": 1}  # fmt: skip
+        assert cnn.selected_cell([point], names) == divmod(k, 10)
+        assert fig.data[0].customdata[k // 10][k % 10].tolist() == list(divmod(k, 10))
+    assert cnn.selected_cell([{"x": "2", "y": "7"}], names) == (7, 2)
+    assert cnn.selected_cell([{"x": "zebra", "y": "7"}], names) is None
+    assert cnn.selected_cell([{"customdata": [12, 1]}], names) is None
+    assert cnn.selected_cell([], names) is None
+
+
+def test_confusion_figure_outlines_the_shown_cell():
+    fig = figures.confusion_matrix_figure(np.eye(3, dtype=int), list("abc"),
+                                          highlight=(2, 0))  # fmt: skip
+    (shape,) = fig.layout.shapes
+    assert (shape.x0, shape.x1, shape.y0, shape.y1) == (-0.5, 0.5, 1.5, 2.5)
+
+
+def test_transfer_summary_compares_with_training_from_scratch():
+    curves = {"train_size": [20, 20, 20, 300, 300, 300],
+              "strategy": ["frozen", "fine_tune", "scratch"] * 2,
+              "accuracy": [0.80, 0.85, 0.70, 0.90, 0.93, 0.95]}  # fmt: skip
+    summary = cnn.transfer_summary(curves)
+    assert summary["smallest"] == 20 and summary["largest"] == 300
+    assert summary["best_small"] == "fine_tune" and summary["best_large"] == "scratch"
+    assert summary["gain_small"] == pytest.approx(0.15)
+    assert summary["gain_large"] == pytest.approx(-0.02)
+    assert cnn.transfer_summary({"train_size": [20], "strategy": ["frozen"],
+                                 "accuracy": [0.8]}) == {}  # fmt: skip
+    assert cnn.classes_text((5, 6, 7, 8, 9)) == "5–9"
+
+
+@pytest.mark.parametrize("kind", ["conv", "pool"])
+def test_step_figures_split_into_panels_show_the_same_data(kind):
+    image = RNG.random((7, 7), dtype=np.float32)
+    if kind == "conv":
+        steps = cnn.conv_steps(image, cnn.kernel_preset("laplacian"), 2, "same")
+        draw, all_panels = figures.conv_step_figure, figures.CONV_PANELS
+    else:
+        steps = cnn.pool_steps(image, 3, 2, "same", mode="max")
+        draw, all_panels = figures.pool_step_figure, figures.POOL_PANELS
+    full = draw(steps, 3)
+    for i, panel in enumerate(all_panels):
+        part = draw(steps, 3, panels=(panel,), title=False)
+        assert len(part.data) == 1 and not part.layout.title.text
+        np.testing.assert_array_equal(np.array(part.data[0].z, dtype=float),
+                                      np.array(full.data[i].z, dtype=float))  # fmt: skip
+    output = np.array(draw(steps, 3, panels=("output",)).data[0].z, dtype=float)
+    assert np.isfinite(output).sum() == 4
+    with pytest.raises(ValueError, match="panels"):
+        draw(steps, 0, panels=("bias",))
+
+
+def test_prediction_and_cell_figures():
+    probabilities = np.array([0.05, 0.1, 0.85])
+    fig = figures.prediction_figure(probabilities, list("abc"), true_class=1, lang="zh")
+    np.testing.assert_allclose(fig.data[0].y, probabilities)
+    assert fig.layout.title.text.startswith("预测：c")
+    cells = figures.misclassified_figure(
+        RNG.random((1, 8, 8)), [0], probabilities[None], list("abc"), title="x",
+        min_columns=5,
+    )  # fmt: skip
+    assert cells.layout.title.text == "x" and len(cells.data) == 2
+    assert cells.layout.xaxis5.visible is False
 
 
 # --- training (slow) ------------------------------------------------------------

@@ -83,6 +83,34 @@ def _grid_heatmap(
     )  # fmt: skip
 
 
+def _fit_grid(fig, index: int, shape: tuple[int, ...]) -> None:
+    """Pin subplot ``index`` (row 1) to a ``shape`` grid, empty cells in light grey.
+
+    Cells still NaN (not computed yet) stay in place instead of the axis
+    shrinking to the filled ones.
+    """
+    rows, cols = shape[:2]
+    fig.add_shape(
+        type="rect", x0=-0.5, x1=cols - 0.5, y0=-0.5, y1=rows - 0.5, layer="below",
+        fillcolor="#eef0f2", line={"width": 0}, row=1, col=index,
+    )  # fmt: skip
+    fig.layout[_axis_name(index, "xaxis")].update(
+        autorange=False, range=[-0.5, cols - 0.5]
+    )
+    fig.layout[_axis_name(index, "yaxis")].update(
+        autorange=False, range=[rows - 0.5, -0.5]
+    )
+
+
+def _step_layout(fig: go.Figure, title: str | None, height: int) -> go.Figure:
+    """Theme a step-through figure, leaving room between its title and panel titles."""
+    theme.styled(fig, title=title, height=height, legend=False)
+    # images have no axis titles: give the panels the room of the side margins
+    fig.update_layout(margin={"t": 90 if title else 40, "l": 10, "r": 10, "b": 10})
+    fig.update_annotations(yshift=4)
+    return fig
+
+
 def _rect(fig, row: int, col: int, top, left, num_rows, num_cols, **line) -> None:
     """Outline ``num_rows × num_cols`` cells from ``(top, left)`` in one subplot."""
     fig.add_shape(
@@ -108,8 +136,37 @@ def _draw_padding(fig, steps, row: int, col: int) -> None:
         _rect(fig, row, col, top, left, h, w, color="#555", width=1.5, dash="dash")
 
 
+#: Panels of the step-through figures, in their default order.
+CONV_PANELS: tuple[str, ...] = ("input", "kernel", "products", "output")
+POOL_PANELS: tuple[str, ...] = ("input", "window", "output")
+_PANEL_WIDTHS = {"input": 0.36, "kernel": 0.18, "products": 0.18, "window": 0.2,
+                 "output": 0.3}  # fmt: skip
+
+
+def _panel_grid(panels: Sequence[str], titles: dict[str, str]) -> go.Figure:
+    widths = [_PANEL_WIDTHS[p] for p in panels]
+    return make_subplots(
+        rows=1, cols=len(panels), horizontal_spacing=0.05 if len(panels) > 1 else 0.0,
+        column_widths=[w / sum(widths) for w in widths],
+        subplot_titles=[titles[p] for p in panels],
+    )  # fmt: skip
+
+
+def _check_panels(panels: Sequence[str], allowed: Sequence[str]) -> tuple[str, ...]:
+    panels = tuple(panels)
+    if not panels or not set(panels) <= set(allowed):
+        raise ValueError(f"panels must be a non-empty subset of {tuple(allowed)}")
+    return panels
+
+
 def conv_step_figure(
-    steps: Any, index: int, *, lang: str = "en", height: int = theme.HEIGHT
+    steps: Any,
+    index: int,
+    *,
+    lang: str = "en",
+    height: int = theme.HEIGHT,
+    panels: Sequence[str] = CONV_PANELS,
+    title: bool = True,
 ) -> go.Figure:
     """One step of a convolution: input + window, kernel, products, output so far.
 
@@ -118,71 +175,97 @@ def conv_step_figure(
         index: The step (0-based, row by row); clipped to the valid range.
         lang: ``"en"`` or ``"zh"``.
         height: Figure height in pixels.
+        panels: Which of :data:`CONV_PANELS` to draw, in order (a page may
+            split them over columns that stack on a phone).
+        title: Write the step's sum as the figure title.
 
     Returns:
-        Four panels: the zero-padded input with the receptive window outlined,
-        the kernel, the element-wise products (their sum is the output cell),
-        and the output filled up to this step with the current cell outlined.
+        Up to four panels: the zero-padded input with the receptive window
+        outlined, the kernel, the element-wise products (their sum is the
+        output cell), and the output filled up to this step with the current
+        cell outlined.
     """
+    panels = _check_panels(panels, CONV_PANELS)
     index = int(np.clip(index, 0, len(steps.steps) - 1))
     step = steps.steps[index]
     kh, kw = steps.window_size
-    fig = make_subplots(
-        rows=1, cols=4, horizontal_spacing=0.04, column_widths=[0.34, 0.18, 0.18, 0.3],
-        subplot_titles=[t("cnn.fig.input_padded", lang), t("cnn.fig.kernel", lang),
-                        t("cnn.fig.products", lang), t("cnn.fig.output", lang)],
-    )  # fmt: skip
-    fig.add_trace(_grid_heatmap(steps.padded, signed=False), row=1, col=1)
-    fig.add_trace(_grid_heatmap(steps.kernel, signed=True), row=1, col=2)
-    product_limit = float(np.abs(step.products).max()) or 1.0
-    fig.add_trace(_grid_heatmap(step.products, signed=True, limit=product_limit), 1, 3)
-    output_limit = float(np.abs(steps.output).max()) or 1.0
-    fig.add_trace(
-        _grid_heatmap(_partial_output(steps, index), signed=True, limit=output_limit,
-                      text=max(steps.output.shape) <= MAX_TEXT_SIDE),
-        row=1, col=4,
-    )  # fmt: skip
-    _draw_padding(fig, steps, 1, 1)
-    _rect(fig, 1, 1, step.top, step.left, kh, kw)
-    _rect(fig, 1, 4, step.row, step.col, 1, 1)
-    _image_axes(fig, 4)
-    title = t("cnn.fig.conv_step", lang, row=step.row, col=step.col, value=step.value)
-    return theme.styled(fig, title=title, height=height, legend=False)
+    fig = _panel_grid(panels, {
+        "input": t("cnn.fig.input_padded", lang), "kernel": t("cnn.fig.kernel", lang),
+        "products": t("cnn.fig.products", lang), "output": t("cnn.fig.output", lang)})  # fmt: skip
+    for col, panel in enumerate(panels, start=1):
+        if panel == "input":
+            fig.add_trace(_grid_heatmap(steps.padded, signed=False), row=1, col=col)
+            _draw_padding(fig, steps, 1, col)
+            _rect(fig, 1, col, step.top, step.left, kh, kw)
+        elif panel == "kernel":
+            fig.add_trace(_grid_heatmap(steps.kernel, signed=True), row=1, col=col)
+        elif panel == "products":
+            limit = float(np.abs(step.products).max()) or 1.0
+            fig.add_trace(
+                _grid_heatmap(step.products, signed=True, limit=limit), 1, col
+            )
+        else:
+            limit = float(np.abs(steps.output).max()) or 1.0
+            fig.add_trace(
+                _grid_heatmap(_partial_output(steps, index), signed=True, limit=limit,
+                              text=max(steps.output.shape) <= MAX_TEXT_SIDE),
+                row=1, col=col,
+            )  # fmt: skip
+            _rect(fig, 1, col, step.row, step.col, 1, 1)
+    _image_axes(fig, len(panels))
+    if "output" in panels:
+        _fit_grid(fig, panels.index("output") + 1, steps.output.shape)
+    text = t("cnn.fig.conv_step", lang, row=step.row, col=step.col, value=step.value)
+    return _step_layout(fig, text if title else None, height)
 
 
 def pool_step_figure(
-    steps: Any, index: int, *, lang: str = "en", height: int = theme.HEIGHT
+    steps: Any,
+    index: int,
+    *,
+    lang: str = "en",
+    height: int = theme.HEIGHT,
+    panels: Sequence[str] = POOL_PANELS,
+    title: bool = True,
 ) -> go.Figure:
     """One step of max or average pooling: input + window, window, output so far.
 
     Padded cells (``"same"``) are left blank: TensorFlow ignores them. In max
-    pooling the winning cell of the window is outlined.
+    pooling the winning cell of the window is outlined. ``panels`` and
+    ``title`` work as in :func:`conv_step_figure` (:data:`POOL_PANELS`).
     """
+    panels = _check_panels(panels, POOL_PANELS)
     index = int(np.clip(index, 0, len(steps.steps) - 1))
     step = steps.steps[index]
     kh, kw = steps.window_size
-    fig = make_subplots(
-        rows=1, cols=3, horizontal_spacing=0.05, column_widths=[0.42, 0.2, 0.38],
-        subplot_titles=[t("cnn.fig.input_pool_padded", lang),
-                        t("cnn.fig.window", lang), t("cnn.fig.output", lang)],
-    )  # fmt: skip
+    fig = _panel_grid(panels, {
+        "input": t("cnn.fig.input_pool_padded", lang),
+        "window": t("cnn.fig.window", lang), "output": t("cnn.fig.output", lang)})  # fmt: skip
     limit = max(1.0, float(np.nanmax(steps.padded)))
-    fig.add_trace(_grid_heatmap(steps.padded, signed=False, limit=limit), 1, 1)
-    fig.add_trace(
-        _grid_heatmap(step.window, signed=False, limit=limit, text=True), 1, 2
-    )
-    fig.add_trace(
-        _grid_heatmap(_partial_output(steps, index), signed=False, limit=limit), 1, 3
-    )
-    _draw_padding(fig, steps, 1, 1)
-    _rect(fig, 1, 1, step.top, step.left, kh, kw)
-    if step.argmax is not None:
-        _rect(fig, 1, 2, step.argmax[0], step.argmax[1], 1, 1)
-    _rect(fig, 1, 3, step.row, step.col, 1, 1)
-    _image_axes(fig, 3)
+    for col, panel in enumerate(panels, start=1):
+        if panel == "input":
+            fig.add_trace(
+                _grid_heatmap(steps.padded, signed=False, limit=limit), 1, col
+            )
+            _draw_padding(fig, steps, 1, col)
+            _rect(fig, 1, col, step.top, step.left, kh, kw)
+        elif panel == "window":
+            fig.add_trace(
+                _grid_heatmap(step.window, signed=False, limit=limit, text=True), 1, col
+            )
+            if step.argmax is not None:
+                _rect(fig, 1, col, step.argmax[0], step.argmax[1], 1, 1)
+        else:
+            partial = _partial_output(steps, index)
+            fig.add_trace(_grid_heatmap(partial, signed=False, limit=limit), 1, col)
+            _rect(fig, 1, col, step.row, step.col, 1, 1)
+    _image_axes(fig, len(panels))
+    for name, shape in (("window", step.window.shape), ("output", steps.output.shape)):
+        if name in panels:
+            _fit_grid(fig, panels.index(name) + 1, shape)
     key = "cnn.fig.max_step" if steps.kind == "max" else "cnn.fig.average_step"
-    title = t(key, lang, row=step.row, col=step.col, value=step.value)
-    return theme.styled(fig, title=title, height=height, legend=False)
+    text = t(key, lang, row=step.row, col=step.col, value=step.value)
+    return _step_layout(fig, text if title else None, height)
 
 
 def windows_1d_figure(
@@ -244,10 +327,14 @@ def image_figure(
     title: str | None = None,
     lang: str = "en",
     height: int = theme.SMALL_HEIGHT,
+    text: bool | None = None,
 ) -> go.Figure:
-    """A grayscale image (values in ``[0, 1]``), pixel values written if small."""
+    """A grayscale image (values in ``[0, 1]``), pixel values written if small.
+
+    ``text=False`` never writes the values (a thumbnail), ``True`` always does.
+    """
     image = np.asarray(image, dtype=float).squeeze()
-    fig = go.Figure(_grid_heatmap(image, signed=False, limit=1.0))
+    fig = go.Figure(_grid_heatmap(image, signed=False, limit=1.0, text=text))
     _image_axes(fig, 1)
     return theme.styled(
         fig, title=title or t("cnn.fig.input", lang), height=height, legend=False
@@ -274,8 +361,12 @@ def _grid_figure(
     cols: int,
     title: str,
     height: int,
+    frame: bool = False,
 ) -> go.Figure:
-    """Small multiples: one heatmap per array, sharing one colour range."""
+    """Small multiples: one heatmap per array, sharing one colour range.
+
+    ``frame=True`` outlines every image (white pixels on a white page).
+    """
     count = max(1, len(arrays))
     cols = min(cols, count)
     rows = -(-count // cols)
@@ -288,6 +379,11 @@ def _grid_figure(
             _grid_heatmap(array, signed=signed, limit=limit, text=False),
             row=i // cols + 1, col=i % cols + 1,
         )  # fmt: skip
+        if frame:
+            h, w = np.shape(array)[:2]
+            fig.add_shape(type="rect", x0=-0.5, x1=w - 0.5, y0=-0.5, y1=h - 0.5,
+                          line={"color": "#999", "width": 1},
+                          row=i // cols + 1, col=i % cols + 1)  # fmt: skip
     _image_axes(fig, rows * cols)
     fig.update_annotations(font_size=11)
     return theme.styled(fig, title=title, height=height, legend=False)
@@ -351,7 +447,7 @@ def filter_visualization_figure(
         images = images[None]
     return _grid_figure(
         list(images), [t("cnn.fig.filter_n", lang, index=i) for i in filter_indices],
-        signed=False, limit=1.0, cols=cols, height=height,
+        signed=False, limit=1.0, cols=cols, height=height, frame=True,
         title=t("cnn.fig.filter_vis", lang, layer=layer_name),
     )  # fmt: skip
 
@@ -392,7 +488,7 @@ def grad_cam_figure(
     )  # fmt: skip
     _image_axes(fig, 2)
     title = t("cnn.fig.grad_cam", lang, label=label, layer=layer_name)
-    return theme.styled(fig, title=title, height=height, legend=False)
+    return _step_layout(fig, title, height)
 
 
 def confusion_matrix_figure(
@@ -401,33 +497,60 @@ def confusion_matrix_figure(
     *,
     lang: str = "en",
     height: int = theme.TALL_HEIGHT,
+    highlight: tuple[int, int] | None = None,
 ) -> go.Figure:
-    """Counts of (true, predicted) classes; a cell can be selected on the page.
+    """Counts of (true, predicted) classes; a cell can be clicked on the page.
 
     Each cell's ``customdata`` is ``[true_index, predicted_index]`` so that a
     selection event (``st.plotly_chart(on_select=...)``) can find the images.
+    Plotly.js does not select heatmap cells on click, so an invisible marker
+    sits on every cell (trace 1, same ``customdata``): clicking a cell selects
+    its marker.
+
+    Args:
+        matrix: ``C[true, predicted]`` counts.
+        class_names: Names on both axes.
+        lang: ``"en"`` or ``"zh"``.
+        height: Figure height.
+        highlight: ``(true, predicted)`` cell to outline (the one shown).
 
     Example:
         >>> fig = confusion_matrix_figure(np.array([[3, 1], [0, 4]]), ["a", "b"])
-        >>> fig.data[0].texttemplate
-        '%{z}'
+        >>> fig.data[0].texttemplate, len(fig.data[1].x)
+        ('%{z}', 4)
     """
     matrix = np.asarray(matrix)
     names = [str(c) for c in class_names]
     num = len(names)
     index = np.stack(np.meshgrid(np.arange(num), np.arange(num), indexing="ij"), -1)
     true_label, predicted_label = t("cnn.fig.true", lang), t("cnn.fig.predicted", lang)
+    hover = (f"{true_label}: %{{y}}<br>{predicted_label}: %{{x}}<br>"
+             f"{t('cnn.fig.count', lang)}: %{{meta}}<extra></extra>")  # fmt: skip
     fig = go.Figure(
         go.Heatmap(
             z=matrix, x=names, y=names, customdata=index, colorscale="Blues",
             texttemplate="%{z}", textfont={"size": 13}, xgap=1, ygap=1,
             colorbar={"title": {"text": t("cnn.fig.count", lang)}, "thickness": 14},
-            hovertemplate=f"{true_label}: %{{y}}<br>{predicted_label}: %{{x}}<br>"
-            "%{z}<extra></extra>",
+            hovertemplate=hover.replace("%{meta}", "%{z}"),
         )
     )  # fmt: skip
-    fig.update_yaxes(autorange="reversed", type="category", scaleanchor="x")
+    cells = index.reshape(-1, 2)
+    fig.add_scatter(
+        x=[names[p] for p in cells[:, 1]], y=[names[r] for r in cells[:, 0]],
+        customdata=cells, mode="markers", showlegend=False,
+        marker={"symbol": "square", "size": 28, "opacity": 0},
+        selected={"marker": {"opacity": 0}}, unselected={"marker": {"opacity": 0}},
+        hovertemplate=[hover.replace("%{meta}", str(matrix[r, p])) for r, p in cells],
+    )  # fmt: skip
+    if highlight is not None:
+        row, col = (int(v) for v in highlight)
+        fig.add_shape(type="rect", x0=col - 0.5, x1=col + 0.5, y0=row - 0.5,
+                      y1=row + 0.5, line={"color": HIGHLIGHT, "width": 3})  # fmt: skip
+    fig.update_yaxes(autorange="reversed", type="category", scaleanchor="x",
+                     constrain="domain")  # fmt: skip
     fig.update_xaxes(type="category", side="bottom", constrain="domain")
+    fig.update_xaxes(showgrid=False, zeroline=False)
+    fig.update_yaxes(showgrid=False, zeroline=False)
     return theme.styled(
         fig, title=t("cnn.fig.confusion", lang), height=height,
         x_title=predicted_label, y_title=true_label, legend=False,
@@ -443,6 +566,8 @@ def misclassified_figure(
     lang: str = "en",
     max_images: int = 6,
     height: int = theme.TALL_HEIGHT,
+    title: str | None = None,
+    min_columns: int = 1,
 ) -> go.Figure:
     """Misclassified images with their predicted probabilities underneath.
 
@@ -454,6 +579,10 @@ def misclassified_figure(
         lang: ``"en"`` or ``"zh"``.
         max_images: At most this many are drawn (one column each).
         height: Figure height.
+        title: Replaces the default title (e.g. for the images of one
+            confusion-matrix cell, which may be classified correctly).
+        min_columns: Draw at least this many columns (so that one image is
+            not stretched over the whole width).
 
     Returns:
         Two rows: the images (titled "true 3 → 8 (72 %)"), and a bar chart of
@@ -466,16 +595,20 @@ def misclassified_figure(
                            x=0.5, y=0.5, xref="paper", yref="paper")  # fmt: skip
         fig.update_xaxes(visible=False)
         fig.update_yaxes(visible=False)
-        return theme.styled(fig, title=t("cnn.fig.misclassified", lang), height=height)
+        return theme.styled(
+            fig, title=title or t("cnn.fig.misclassified", lang), height=height
+        )
     names = [str(c) for c in class_names]
     titles = []
     for i in range(count):
         predicted = int(np.argmax(probabilities[i]))
         titles.append(t("cnn.fig.true_pred", lang, true=names[int(y_true[i])],
                         pred=names[predicted], prob=float(probabilities[i, predicted])))  # fmt: skip
+    cols = max(count, int(min_columns))
+    titles += [""] * (cols - count)
     fig = make_subplots(
-        rows=2, cols=count, row_heights=[0.6, 0.4], vertical_spacing=0.12,
-        horizontal_spacing=0.03, subplot_titles=titles + [""] * count,
+        rows=2, cols=cols, row_heights=[0.6, 0.4], vertical_spacing=0.12,
+        horizontal_spacing=0.03, subplot_titles=titles + [""] * cols,
     )  # fmt: skip
     for i in range(count):
         image = np.asarray(images[i], dtype=float).squeeze()
@@ -493,14 +626,61 @@ def misclassified_figure(
         )  # fmt: skip
         fig.update_yaxes(range=[0, 1], showticklabels=i == 0, row=2, col=i + 1)
         fig.update_xaxes(type="category", tickfont={"size": 9}, row=2, col=i + 1)
-    for i in range(1, count + 1):
+    for i in range(1, cols + 1):
         fig.layout[_axis_name(i, "yaxis")].update(
             autorange="reversed", scaleanchor=_axis_name(i, "x"), showticklabels=False
         )
-        fig.layout[_axis_name(i, "xaxis")].update(showticklabels=False, showgrid=False)
+        fig.layout[_axis_name(i, "xaxis")].update(showticklabels=False, showgrid=False,
+                                                  zeroline=False)  # fmt: skip
+    for i in range(count + 1, cols + 1):  # empty columns: no axes at all
+        fig.layout[_axis_name(i, "xaxis")].update(visible=False)
+        fig.layout[_axis_name(i, "yaxis")].update(visible=False)
+        fig.layout[_axis_name(cols + i, "xaxis")].update(visible=False)
+        fig.layout[_axis_name(cols + i, "yaxis")].update(visible=False)
     fig.update_annotations(font_size=12)
-    return theme.styled(fig, title=t("cnn.fig.misclassified", lang), height=height,
-                        legend=False)  # fmt: skip
+    return theme.styled(fig, title=title or t("cnn.fig.misclassified", lang),
+                        height=height, legend=False)  # fmt: skip
+
+
+def prediction_figure(
+    probabilities: np.ndarray,
+    class_names: Sequence[str],
+    *,
+    true_class: int | None = None,
+    lang: str = "en",
+    height: int = theme.SMALL_HEIGHT,
+) -> go.Figure:
+    """The predicted probability of every class for one image.
+
+    The predicted class is red, the true class green (both green when right).
+
+    Example:
+        >>> fig = prediction_figure(np.array([0.1, 0.7, 0.2]), ["a", "b", "c"],
+        ...                         true_class=2)
+        >>> fig.data[0].marker.color
+        ('#bbb', '#d62728', '#2ca02c')
+    """
+    probabilities = np.asarray(probabilities, dtype=float)
+    names = [str(c) for c in class_names]
+    predicted = int(np.argmax(probabilities))
+    colors = ["#bbb"] * len(names)
+    colors[predicted] = HIGHLIGHT
+    if true_class is not None:
+        colors[int(true_class)] = theme.COLORS[2]
+    fig = go.Figure(
+        go.Bar(x=names, y=probabilities, marker_color=colors,
+               text=[f"{p:.0%}" if p >= 0.01 else "" for p in probabilities],
+               textposition="outside", cliponaxis=False,
+               hovertemplate="%{x}: %{y:.1%}<extra></extra>")
+    )  # fmt: skip
+    fig.update_yaxes(range=[0, 1.1], tickformat=".0%")
+    fig.update_xaxes(type="category")
+    title = t("cnn.fig.prediction", lang, pred=names[predicted],
+              prob=float(probabilities[predicted]))  # fmt: skip
+    if true_class is not None:
+        title += " · " + t("cnn.fig.true_is", lang, true=names[int(true_class)])
+    return theme.styled(fig, title=title, height=height, x_title=t("cnn.class", lang),
+                        y_title=t("cnn.fig.probability", lang), legend=False)  # fmt: skip
 
 
 def per_class_figure(
@@ -620,7 +800,8 @@ def param_comparison_figure(
     for network, total in zip(networks, totals, strict=True):
         fig.add_annotation(x=network, y=total, text=f"{total:,}", showarrow=False,
                            yshift=12, font={"size": 15})  # fmt: skip
-    fig.update_layout(barmode="stack")
+    # segments too thin for their label stay unlabelled (hover still tells)
+    fig.update_layout(barmode="stack", uniformtext={"minsize": 12, "mode": "hide"})
     return theme.styled(
         fig, title=t("cnn.fig.params", lang), height=height,
         y_title=t("cnn.fig.param_count", lang), legend=False,

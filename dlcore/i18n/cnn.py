@@ -23,30 +23,30 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cnn.section.transfer": ("Transfer learning", "迁移学习"),
     # controls
     "cnn.image_source": ("Image", "图像"),
-    "cnn.source.digit": ("A digit from the dataset", "数据集中的数字"),
-    "cnn.source.upload": ("Upload a picture (PNG/JPEG)", "上传图片（PNG/JPEG）"),
+    "cnn.source.digit": ("Dataset digit", "数据集中的数字"),
+    "cnn.source.upload": ("Upload (PNG/JPEG)", "上传（PNG/JPEG）"),
     "cnn.digit_index": ("Digit number", "数字编号"),
     "cnn.kernel": ("Kernel", "卷积核"),
     "cnn.kernel_size": ("Kernel size", "卷积核大小"),
     "cnn.custom_kernel": ("Custom (edit the grid)", "自定义（编辑表格）"),
     "cnn.stride": ("Stride", "步幅"),
     "cnn.padding": ("Padding", "填充"),
-    "cnn.padding.valid": ("valid (no padding)", "valid（不填充）"),
-    "cnn.padding.same": ("same (pad with zeros)", "same（用零填充）"),
+    "cnn.padding.valid": ("valid (none)", "valid（不填充）"),
+    "cnn.padding.same": ("same (zeros)", "same（补零）"),
     "cnn.pool_mode": ("Pooling", "池化"),
-    "cnn.pool.max": ("Max pooling", "最大池化"),
-    "cnn.pool.average": ("Average pooling", "平均池化"),
+    "cnn.pool.max": ("Max", "最大"),
+    "cnn.pool.average": ("Average", "平均"),
     "cnn.pool_size": ("Pooling window", "池化窗口"),
     "cnn.step": ("Output cell", "输出单元"),
     "cnn.input_size": ("Input size n", "输入大小 n"),
     "cnn.num_blocks": ("Convolution blocks", "卷积块数"),
     "cnn.filters": ("Filters in the first block", "第一块的卷积核个数"),
-    "cnn.dropout": ("Dropout rate", "暂退率 (dropout)"),
+    "cnn.dropout": ("Dropout rate", "暂退概率"),
     "cnn.batch_norm": ("Batch normalization", "批量规范化"),
     "cnn.augmentation": ("Data augmentation", "数据增广"),
-    "cnn.aug.shift": ("Random shift", "随机平移"),
-    "cnn.aug.rotation": ("Random rotation", "随机旋转"),
-    "cnn.aug.zoom": ("Random zoom", "随机缩放"),
+    "cnn.aug.shift": ("Shift", "平移"),
+    "cnn.aug.rotation": ("Rotation", "旋转"),
+    "cnn.aug.zoom": ("Zoom", "缩放"),
     "cnn.optimizer": ("Optimizer", "优化器"),
     "cnn.learning_rate": ("Learning rate", "学习率"),
     "cnn.epochs": ("Epochs", "训练轮数"),
@@ -126,6 +126,160 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cnn.result": (
         "Test accuracy {accuracy:.1%} with {params:,} parameters",
         "测试集准确率 {accuracy:.1%}，参数 {params:,} 个",
+    ),
+    # page structure (tabs, presets, sections)
+    "cnn.tab.conv": ("Convolution", "卷积"),
+    "cnn.tab.train": ("Train", "训练"),
+    "cnn.tab.inside": ("Inside the network", "网络内部"),
+    "cnn.tab.transfer": ("Transfer learning", "迁移学习"),
+    "cnn.preset.none": ("(choose a preset)", "（选择预设）"),
+    "cnn.preset.default": (
+        "Default CNN (2 blocks, 32 filters)",
+        "默认卷积神经网络（2 块，32 个卷积核）",
+    ),
+    "cnn.preset.tiny": (
+        "Tiny CNN (1 block, 4 filters)",
+        "极小卷积神经网络（1 块，4 个卷积核）",
+    ),
+    "cnn.preset.no_pool": ("No pooling", "不使用池化"),
+    "cnn.preset.average_pool": ("Average pooling", "平均池化"),
+    "cnn.preset.augmentation": ("Data augmentation on", "开启数据增广"),
+    "cnn.preset.batch_norm": ("Batch normalization + dropout", "批量规范化 + 暂退法"),
+    "cnn.section.layers": (
+        "Layers, output shapes and parameters: CNN vs Dense network",
+        "各层、输出形状与参数：卷积神经网络与全连接网络",
+    ),
+    "cnn.section.results": ("Results on the test set", "测试集上的结果"),
+    "cnn.section.filters": ("First-layer filters", "第一层卷积核"),
+    "cnn.section.maps": ("Feature maps of one test image", "一张测试图片的特征图"),
+    "cnn.section.grad_cam": (
+        "Grad-CAM: where does the evidence come from?",
+        "Grad-CAM：证据来自图像的哪里？",
+    ),
+    "cnn.section.filter_vis": ("What the filters look for", "卷积核在寻找什么"),
+    "cnn.section.translation": (
+        "Shift the digits: CNN vs Dense network",
+        "平移数字：卷积神经网络与全连接网络",
+    ),
+    # convolution tab
+    "cnn.digit_title": ("Input: a {label}", "输入：数字 {label}"),
+    "cnn.upload_size": ("Resize the picture to", "把图片缩放为"),
+    "cnn.upload_prompt": (
+        "Upload a PNG or JPEG picture (at most 5 MB). It is converted to grayscale, "
+        "resized, and inverted if it shows dark ink on a light background.",
+        "上传一张 PNG 或 JPEG 图片（最多 5 MB）。图片会被转换为灰度图并缩放；"
+        "如果是浅色背景上的深色笔迹，还会反转颜色。",
+    ),
+    "cnn.upload_title": ("Your picture ({size}×{size})", "你的图片（{size}×{size}）"),
+    "cnn.custom_note": (
+        "Edit the cells: the convolution updates when you leave a cell.",
+        "编辑单元格：离开单元格后卷积结果会更新。",
+    ),
+    "cnn.output_size": ("Output size", "输出大小"),
+    "cnn.next": ("Next", "下一步"),
+    "cnn.err.no_fit": (
+        "A {k}×{k} window does not fit into a {n}×{n} input without padding. Choose "
+        "padding 'same', a smaller window, or a smaller stride before.",
+        "{k}×{k} 的窗口在不填充时放不进 {n}×{n} 的输入。请选择 padding='same'、"
+        "更小的窗口，或在前面使用更小的步幅。",
+    ),
+    "cnn.pool_input": ("Pool what", "对什么池化"),
+    "cnn.pool_input.relu": ("ReLU(conv)", "ReLU(卷积)"),
+    "cnn.pool_input.image": ("Image", "输入图像"),
+    "cnn.pool_stride": ("Pooling stride", "池化步幅"),
+    "cnn.pool.none": ("None", "不池化"),
+    # train tab
+    "cnn.dataset": ("Dataset", "数据集"),
+    "cnn.ds.digits": ("Digits 8×8 (built in)", "手写数字 8×8（内置）"),
+    "cnn.ds.mnist": ("MNIST 28×28 (download)", "MNIST 28×28（需下载）"),
+    "cnn.ds.fashion_mnist": (
+        "Fashion-MNIST 28×28 (download)",
+        "Fashion-MNIST 28×28（需下载）",
+    ),
+    "cnn.data_unavailable": (
+        "{name} must be downloaded by keras.datasets, but this server cannot reach "
+        "the download site (it is offline). Nothing was trained. Use the built-in "
+        "digits instead.",
+        "{name} 需要由 keras.datasets 下载，但服务器无法访问下载站点（处于离线状态）。"
+        "没有进行训练。请改用内置的手写数字数据集。",
+    ),
+    "cnn.use_digits": ("Use the built-in digits", "使用内置的手写数字"),
+    "cnn.big_data_note": (
+        "60 000 training images of 28×28 pixels: training takes minutes on this "
+        "server's CPU.",
+        "60 000 张 28×28 的训练图片：在本服务器的 CPU 上训练需要几分钟。",
+    ),
+    "cnn.opt.adam": ("Adam", "Adam"),
+    "cnn.opt.sgd": ("SGD", "SGD"),
+    "cnn.opt.rmsprop": ("RMSprop", "RMSprop"),
+    "cnn.cnn_accuracy": ("CNN test accuracy", "卷积神经网络测试集准确率"),
+    "cnn.dense_accuracy": ("Dense network test accuracy", "全连接网络测试集准确率"),
+    "cnn.num_params": ("CNN parameters", "卷积神经网络参数个数"),
+    "cnn.total_params": ("{count:,} parameters", "参数 {count:,} 个"),
+    "cnn.pick_cell": (
+        "Click a cell of the confusion matrix (or choose it here) to see those test "
+        "images.",
+        "点击混淆矩阵中的一个单元格（或在这里选择），查看对应的测试图片。",
+    ),
+    "cnn.empty_cell": (
+        "No test image of class {true} was predicted as {pred}.",
+        "没有类别为 {true} 的测试图片被预测为 {pred}。",
+    ),
+    "cnn.no_test_images": (
+        "The test images of this dataset are too many to keep for display.",
+        "该数据集的测试图片太多，无法保存用于显示。",
+    ),
+    "cnn.fig.cell_images": (
+        "True {true}, predicted {pred}: {count} test images",
+        "真实 {true}、预测 {pred}：{count} 张测试图片",
+    ),
+    "cnn.fig.prediction": (
+        "Prediction: {pred} ({prob:.0%})",
+        "预测：{pred}（{prob:.0%}）",
+    ),
+    "cnn.fig.true_is": ("true: {true}", "真实：{true}"),
+    # inside tab
+    "cnn.change_network": (
+        "The network inspected here (the one trained in the Train tab)",
+        "这里观察的网络（即在“训练”选项卡中训练的网络）",
+    ),
+    "cnn.inside_needs_training": (
+        "Inspection needs a network that finished training without diverging.",
+        "观察网络内部需要一个已完成训练且没有发散的网络。",
+    ),
+    "cnn.inspecting": (
+        "Inspecting the trained CNN: {blocks} convolution block(s), {filters} filters "
+        "in the first one, test accuracy **{accuracy:.1%}**.",
+        "正在观察训练好的卷积神经网络：{blocks} 个卷积块，第一块有 {filters} 个卷积核，"
+        "测试集准确率 **{accuracy:.1%}**。",
+    ),
+    "cnn.test_image": ("Test image", "测试图片"),
+    "cnn.cam_class": ("Explain also the class", "同时解释的类别"),
+    "cnn.cam_label": ("{name} (p = {prob:.0%})", "{name}（p = {prob:.0%}）"),
+    "cnn.first_filter": ("First filter shown", "显示的第一个卷积核"),
+    "cnn.no_baseline": (
+        "The Dense network was not trained (training stopped early), so there is no "
+        "comparison. Retrain in the Train tab.",
+        "全连接网络没有训练（训练提前停止了），因此无法比较。请在“训练”选项卡中重新训练。",
+    ),
+    # transfer tab
+    "cnn.pretrain_epochs": ("Pretraining epochs", "预训练轮数"),
+    "cnn.num_steps": ("Gradient steps per run", "每次运行的梯度步数"),
+    "cnn.pretrain_accuracy": (
+        "Pretrained base: test accuracy on digits {source}",
+        "预训练的卷积部分：数字 {source} 上的测试集准确率",
+    ),
+    "cnn.transfer_summary": (
+        "With **{smallest}** training images, **{best_small}** is best; the best pretrained network is {gain_small:+.1%} against training from scratch. With **{largest}** images, **{best_large}** is best ({gain_large:+.1%} for the best pretrained network).",
+        "只有 **{smallest}** 张训练图片时，**{best_small}** 最好；最好的预训练网络比从头训练{gain_small:+.1%}。有 **{largest}** 张图片时，**{best_large}** 最好（最好的预训练网络{gain_large:+.1%}）。",
+    ),
+    "cnn.transfer_honest": (
+        "On 8×8 digits transfer learning helps little: the images are so small that a "
+        "network trained from scratch catches up after a few hundred examples. The "
+        "lesson is the left end of the curve: with very few images, features learned "
+        "on other digits still help.",
+        "在 8×8 的手写数字上，迁移学习的帮助不大：图片太小，从头训练的网络在几百个样本后就能追上。"
+        "要看的是曲线的左端：只有很少的图片时，在其他数字上学到的特征仍然有帮助。",
     ),
     # image upload errors (dlcore.images.ImageError)
     "cnn.img.not_bytes": (
@@ -252,6 +406,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cnn.fig.shift": ("shift (pixels, + = right)", "平移（像素，+ 为向右）"),
     "cnn.fig.cnn": ("CNN", "卷积神经网络"),
     "cnn.fig.dense": ("Dense network", "全连接网络"),
+    # Run names in the shared learning-curve legend (dlcore.figures.training).
+    "run.cnn": ("CNN", "卷积神经网络"),
+    "run.dense": ("Dense network", "全连接网络"),
     "cnn.fig.transfer": (
         "Accuracy on digits {target} vs training images",
         "数字 {target} 上的准确率与训练图片数",

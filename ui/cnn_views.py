@@ -1,0 +1,600 @@
+"""Streamlit rendering of the CNN page (``pages/cnn.py``): widgets and charts only.
+
+Every number shown here is computed by :mod:`dlcore.cnn` (and drawn by
+:mod:`dlcore.figures.cnn`); this module only lays out widgets and results.
+Widget keys start with ``cnn_``. The architecture controls are drawn by
+:func:`cnn_controls` in both the "Train" and the "Inside the network" tab (only
+one tab runs at a time); ``persist_state="page"`` keeps their values while
+another tab is open, and ``bind="query-params"`` puts them in shareable links.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from dlcore import cnn, datasets, images
+from dlcore.figures import cnn as figures
+from dlcore.i18n import t
+from ui import training
+
+#: Architecture widgets and their defaults (= ``cnn.CNNConfig()``).
+DEFAULTS: dict[str, object] = {
+    "cnn_dataset": "digits", "cnn_blocks": 2, "cnn_filters": 32, "cnn_train_kernel": 3,
+    "cnn_pooling": "max", "cnn_dropout": 0.0, "cnn_bn": False, "cnn_aug": [],
+    "cnn_optimizer": "adam", "cnn_lr": 0.003, "cnn_epochs": 10, "cnn_batch": 32,
+    "cnn_seed": 0,
+}  # fmt: skip
+DATASETS = ("digits", "mnist", "fashion_mnist")
+UPLOAD_SIZES = (8, 12, 16, 28)
+BIND = {"bind": "query-params", "persist_state": "page"}
+
+
+def _tr(lang: str) -> Callable[..., str]:
+    return lambda key, **kwargs: t(key, lang, **kwargs)
+
+
+def ok(result) -> bool:
+    """A finished (not diverged) training result."""
+    return result is not None and result.status == "finished"
+
+
+# ----------------------------------------------------------------------------
+# Cached computations (pure dlcore calls)
+# ----------------------------------------------------------------------------
+
+
+@st.cache_data(max_entries=2, show_spinner=False)
+def digit_images() -> tuple[np.ndarray, np.ndarray]:
+    """The held-out digits (the test set of the Train tab)."""
+    data = datasets.load("digits")
+    return np.asarray(data.x_val)[..., 0], np.asarray(data.y_val)
+
+
+@st.cache_data(ttl=120, max_entries=4, show_spinner=False)
+def dataset_missing(name: str) -> bool:
+    """Whether ``keras.datasets`` cannot provide ``name`` right now (offline)."""
+    try:
+        datasets.load(name)
+    except datasets.DatasetUnavailable:
+        return True
+    return False
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def layer_tables(config: cnn.CNNConfig) -> tuple[pd.DataFrame, pd.DataFrame]:
+    shape, classes = cnn.DATASET_SHAPES[config.dataset]
+    return (
+        cnn.layer_table(cnn.build_cnn(config, shape, classes)),
+        cnn.layer_table(cnn.build_dense_baseline(config, shape, classes)),
+    )
+
+
+@st.cache_resource(max_entries=3, show_spinner=False)
+def trained_model(config: cnn.CNNConfig, _artifacts: dict) -> tuple:
+    """The CNN the student trained, rebuilt from its weights, and a lock for it."""
+    model = cnn.rebuild_model(
+        config, _artifacts["weights"], _artifacts["input_shape"],
+        _artifacts["num_classes"],
+    )  # fmt: skip
+    return model, threading.Lock()
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def filter_images(config: cnn.CNNConfig, _artifacts: dict, layer: str, first: int):
+    model, lock = trained_model(config, _artifacts)
+    count = int(model.get_layer(layer).output.shape[-1])
+    indices = list(range(first, min(first + 8, count)))
+    with lock:
+        return cnn.filter_visualization(model, layer, indices), indices
+
+
+# ----------------------------------------------------------------------------
+# Tab 1: convolution and pooling, step by step
+# ----------------------------------------------------------------------------
+
+
+def _input_image(lang: str) -> np.ndarray | None:
+    T = _tr(lang)
+    source = st.segmented_control(
+        T("cnn.image_source"), ["digit", "upload"], default="digit", required=True, wrap=True,
+        key="cnn_source", format_func=lambda s: T(f"cnn.source.{s}"), bind="query-params",
+    )  # fmt: skip
+    if source == "digit":
+        x, y = digit_images()
+        index = st.slider(T("cnn.digit_index"), 0, len(x) - 1, 0, key="cnn_digit",
+                          bind="query-params")  # fmt: skip
+        image, title = x[index], T("cnn.digit_title", label=int(y[index]))
+    else:
+        size = st.segmented_control(
+            T("cnn.upload_size"), UPLOAD_SIZES, default=8, required=True, wrap=True,
+            key="cnn_upload_size", format_func=lambda n: f"{n}×{n}",
+        )  # fmt: skip
+        upload = st.file_uploader(
+            T("cnn.source.upload"), type=["png", "jpg", "jpeg"], key="cnn_upload",
+            max_upload_size=images.MAX_BYTES // 2**20,
+        )  # fmt: skip
+        if upload is None:
+            st.info(T("cnn.upload_prompt"), icon=":material/upload:")
+            return None
+        try:
+            image = images.ink_on_dark(images.load_image(upload.getvalue(), size=size))
+        except images.ImageError as error:
+            st.error(error.message(lang), icon=":material/broken_image:")
+            return None
+        title = T("cnn.upload_title", size=size)
+    st.caption(title)  # the image itself is the first panel of the step-through
+    return image
+
+
+def _kernel(lang: str) -> np.ndarray | None:
+    T = _tr(lang)
+    size = st.segmented_control(
+        T("cnn.kernel_size"), cnn.KERNEL_SIZES, default=3, required=True, wrap=True,
+        key="cnn_ksize", format_func=lambda k: f"{k}×{k}", bind="query-params",
+    )  # fmt: skip
+    names = [*cnn.kernel_names(size), "custom"]
+    if st.session_state.get("cnn_kernel") not in (None, *names):
+        st.session_state.cnn_kernel = "sobel_x"  # no 5×5 version of that preset
+    name = st.selectbox(
+        T("cnn.kernel"), names, index=names.index("sobel_x"), key="cnn_kernel",
+        format_func=lambda k: T(f"cnn.k.{k}") if k != "custom" else T("cnn.custom_kernel"),
+        bind="query-params",
+    )  # fmt: skip
+    if name != "custom":
+        st.session_state.cnn_custom_base = name
+        kernel = cnn.kernel_preset(name, size)
+        return kernel
+    base = st.session_state.get("cnn_custom_base", "identity")
+    base = base if base in cnn.kernel_names(size) else "identity"
+    columns = [str(c) for c in range(size)]
+    edited = st.data_editor(
+        pd.DataFrame(cnn.kernel_preset(base, size).astype(float), columns=columns),
+        key=f"cnn_custom_{size}_{base}", hide_index=True,
+        column_config={c: st.column_config.NumberColumn(c, format="%.3g")
+                       for c in columns},
+    )  # fmt: skip
+    st.caption(T("cnn.custom_note"))
+    try:
+        return cnn.validate_kernel(edited)
+    except cnn.KernelError as error:
+        st.error(error.message(lang), icon=":material/grid_off:")
+        return None
+
+
+def _step_slider(label: str, steps: cnn.StepThrough, key: str, lang: str) -> int:
+    """A slider over the output cells, labelled (row, col), with a Next button."""
+    count, width = len(steps), steps.output.shape[1]
+    if st.session_state.get(key, 0) >= count:
+        st.session_state[key] = count - 1
+
+    def advance() -> None:
+        st.session_state[key] = (st.session_state.get(key, 0) + 1) % count
+
+    left, right = st.columns([6, 1], vertical_alignment="bottom")
+    index = left.select_slider(
+        label, list(range(count)), value=0, key=key,
+        format_func=lambda i: f"({i // width}, {i % width})",
+    )  # fmt: skip
+    right.button(t("cnn.next", lang), key=f"{key}_next", on_click=advance,
+                 icon=":material/skip_next:", width="stretch")  # fmt: skip
+    return int(index)
+
+
+def _step_figures(draw, steps, index: int, key: str, lang: str, groups, title_key):
+    """The step's sum as a line, then its panels in columns (they stack on a phone)."""
+    step = steps.steps[index]
+    st.markdown("**" + t(title_key, lang, row=step.row, col=step.col, value=step.value)
+                + "**")  # fmt: skip
+    for column, panels in zip(st.columns(len(groups)), groups, strict=True):
+        fig = draw(steps, index, lang=lang, panels=panels, title=False)
+        column.plotly_chart(fig, key=f"{key}_fig_{'_'.join(panels)}")
+
+
+def _size_line(n: int, k: int, s: int, padding: str, lang: str) -> int | None:
+    """The output-size formula with the numbers filled in; None if it does not fit."""
+    try:
+        out = cnn.output_size(n, k, s, padding)
+    except ValueError:
+        st.warning(t("cnn.err.no_fit", lang, k=k, n=n), icon=":material/warning:")
+        return None
+    left, right = st.columns([4, 1], vertical_alignment="center")
+    left.latex(cnn.output_size_formula(n, k, s, padding))
+    right.metric(t("cnn.output_size", lang), f"{out} × {out}")
+    return out
+
+
+def convolution_tab(lang: str) -> None:
+    T = _tr(lang)
+    c_image, c_kernel, c_geometry = st.columns(3, gap="large")
+    with c_image:
+        image = _input_image(lang)
+    with c_kernel:
+        kernel = _kernel(lang)
+    with c_geometry:
+        stride = st.segmented_control(
+            T("cnn.stride"), [1, 2, 3], default=1, required=True, wrap=True, key="cnn_stride",
+            bind="query-params",
+        )  # fmt: skip
+        padding = st.segmented_control(
+            T("cnn.padding"), cnn.PADDINGS, default="valid", required=True, wrap=True,
+            key="cnn_padding", format_func=lambda p: T(f"cnn.padding.{p}"),
+            bind="query-params",
+        )  # fmt: skip
+        st.caption(T("cnn.formula.symbols"))
+        if padding == "same":
+            st.caption(T("cnn.formula.same_note"))
+    if image is None or kernel is None:
+        return
+    n, k = image.shape[0], kernel.shape[0]
+    st.subheader(T("cnn.section.step"))
+    if _size_line(n, k, stride, padding, lang) is None:
+        return
+    steps = cnn.conv_steps(image, kernel, stride, padding)
+    index = _step_slider(T("cnn.step"), steps, "cnn_step", lang)
+    _step_figures(figures.conv_step_figure, steps, index, "cnn_conv", lang,
+                  (("input",), ("kernel", "products"), ("output",)), "cnn.fig.conv_step")  # fmt: skip
+    st.caption(T("cnn.cross_correlation"))
+    with st.expander(T("cnn.fig.windows_1d"), icon=":material/straighten:"):
+        fig = figures.windows_1d_figure(n, k, stride, padding, lang=lang)
+        st.plotly_chart(fig, key="cnn_windows_fig")
+
+    st.subheader(T("cnn.section.pool"))
+    cols = st.columns([1.1, 1.3, 1.1, 1.1, 1.5])
+    mode = cols[0].segmented_control(
+        T("cnn.pool_mode"), cnn.POOL_MODES, default="max", required=True, wrap=True, key="cnn_pool",
+        format_func=lambda m: T(f"cnn.pool.{m}"), bind="query-params",
+    )  # fmt: skip
+    source = cols[1].segmented_control(
+        T("cnn.pool_input"), ["relu", "image"], default="relu", required=True, wrap=True,
+        key="cnn_pool_input", format_func=lambda s: T(f"cnn.pool_input.{s}"),
+        bind="query-params",
+    )  # fmt: skip
+    size = cols[2].segmented_control(
+        T("cnn.pool_size"), [2, 3], default=2, required=True, wrap=True, key="cnn_pool_size",
+        format_func=lambda p: f"{p}×{p}", bind="query-params",
+    )  # fmt: skip
+    pool_stride = cols[3].segmented_control(
+        T("cnn.pool_stride"), [1, 2, 3], default=2, required=True, wrap=True,
+        key="cnn_pool_stride", bind="query-params",
+    )  # fmt: skip
+    pool_padding = cols[4].segmented_control(
+        T("cnn.padding"), cnn.PADDINGS, default="valid", required=True, wrap=True,
+        key="cnn_pool_padding", format_func=lambda p: T(f"cnn.padding.{p}"),
+        bind="query-params",
+    )  # fmt: skip
+    pool_input = np.maximum(steps.output, 0.0) if source == "relu" else image
+    if _size_line(pool_input.shape[0], size, pool_stride, pool_padding, lang) is None:
+        return
+    pooled = cnn.pool_steps(pool_input, size, pool_stride, pool_padding, mode)
+    index = _step_slider(T("cnn.step"), pooled, "cnn_pool_step", lang)
+    key = "cnn.fig.max_step" if mode == "max" else "cnn.fig.average_step"
+    _step_figures(figures.pool_step_figure, pooled, index, "cnn_pool", lang,
+                  (("input",), ("window",), ("output",)), key)  # fmt: skip
+    if pool_padding == "same":
+        st.caption(T("cnn.pool_same_note"))
+
+
+# ----------------------------------------------------------------------------
+# Tab 2: design and train a CNN
+# ----------------------------------------------------------------------------
+
+
+def use_digits() -> None:
+    st.session_state.cnn_dataset = "digits"
+
+
+def cnn_controls(lang: str) -> cnn.CNNConfig | None:
+    """The architecture and training widgets; ``None`` if the data is unavailable."""
+    T, d = _tr(lang), DEFAULTS
+    dataset = st.selectbox(T("cnn.dataset"), DATASETS, key="cnn_dataset",
+                           format_func=lambda n: T(f"cnn.ds.{n}"), **BIND)  # fmt: skip
+    blocks = st.slider(
+        T("cnn.num_blocks"), 1, 3, d["cnn_blocks"], key="cnn_blocks", **BIND
+    )
+    filters = st.select_slider(T("cnn.filters"), [4, 8, 16, 32, 64], d["cnn_filters"],
+                               key="cnn_filters", **BIND)  # fmt: skip
+    kernel_size = st.segmented_control(
+        T("cnn.kernel_size"), [3, 5], default=d["cnn_train_kernel"], required=True, wrap=True,
+        key="cnn_train_kernel", format_func=lambda k: f"{k}×{k}", **BIND,
+    )  # fmt: skip
+    pooling = st.segmented_control(
+        T("cnn.pool_mode"), cnn.CNN_POOLINGS, default=d["cnn_pooling"], required=True, wrap=True,
+        key="cnn_pooling", format_func=lambda p: T(f"cnn.pool.{p}"), **BIND,
+    )  # fmt: skip
+    dropout = st.select_slider(T("cnn.dropout"), [0.0, 0.1, 0.2, 0.3, 0.5],
+                               d["cnn_dropout"], key="cnn_dropout", **BIND)  # fmt: skip
+    batch_norm = st.toggle(T("cnn.batch_norm"), d["cnn_bn"], key="cnn_bn", **BIND)
+    augmentation = st.pills(
+        T("cnn.augmentation"), cnn.AUGMENTATIONS, selection_mode="multi",
+        default=d["cnn_aug"], key="cnn_aug", wrap=True, format_func=lambda a: T(f"cnn.aug.{a}"),
+        **BIND,
+    )  # fmt: skip
+    optimizer = st.segmented_control(
+        T("cnn.optimizer"), list(cnn.OPTIMIZERS), default=d["cnn_optimizer"],
+        required=True, wrap=True, key="cnn_optimizer", format_func=lambda o: T(f"cnn.opt.{o}"),
+        **BIND,
+    )  # fmt: skip
+    rate = st.select_slider(
+        T("cnn.learning_rate"), [0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0],
+        d["cnn_lr"], key="cnn_lr", **BIND,
+    )  # fmt: skip
+    c3, c4 = st.columns(2)
+    epochs = c3.select_slider(T("cnn.epochs"), [1, 2, 5, 10, 20, 40], d["cnn_epochs"],
+                              key="cnn_epochs", **BIND)  # fmt: skip
+    batch = c4.select_slider(T("cnn.batch_size"), [16, 32, 64, 128], d["cnn_batch"],
+                             key="cnn_batch", **BIND)  # fmt: skip
+    seed = st.number_input(T("common.seed"), 0, 9999, d["cnn_seed"], key="cnn_seed",
+                           **BIND)  # fmt: skip
+    if dataset != "digits" and dataset_missing(dataset):
+        st.error(T("cnn.data_unavailable", name=T(f"cnn.ds.{dataset}")),
+                 icon=":material/cloud_off:")  # fmt: skip
+        st.button(T("cnn.use_digits"), key="cnn_use_digits", on_click=use_digits,
+                  icon=":material/grid_on:")  # fmt: skip
+        return None
+    if dataset != "digits":
+        st.caption(T("cnn.big_data_note"))
+    return cnn.CNNConfig(
+        dataset=dataset, num_blocks=blocks, filters=filters, kernel_size=kernel_size,
+        pooling=pooling, dropout=dropout, batch_norm=batch_norm,
+        augmentation=tuple(a for a in cnn.AUGMENTATIONS if a in (augmentation or [])),
+        optimizer=optimizer, learning_rate=rate, epochs=epochs, batch_size=batch,
+        seed=int(seed),
+    )  # fmt: skip
+
+
+def structure(config: cnn.CNNConfig, lang: str) -> None:
+    """Layer tables of the CNN and of a Dense network of similar size."""
+    T = _tr(lang)
+    st.subheader(T("cnn.section.layers"))
+    cnn_table, dense_table = layer_tables(config)
+    headers = {c: T(f"cnn.col.{c}") for c in cnn_table.columns}
+    pairs = ((cnn_table, "cnn"), (dense_table, "dense"))
+    for column, (table, name) in zip(st.columns(2, gap="large"), pairs, strict=True):
+        total = T("cnn.total_params", count=int(table["params"].sum()))
+        column.markdown(f"**{T(f'cnn.fig.{name}')}** · {total}")
+        column.dataframe(table.rename(columns=headers), hide_index=True,
+                         key=f"cnn_table_{name}")  # fmt: skip
+    c_fig, c_note = st.columns([3, 2], gap="large", vertical_alignment="center")
+    fig = figures.param_comparison_figure(cnn_table, dense_table, lang=lang)
+    c_fig.plotly_chart(fig, key="cnn_params_fig")
+    c_note.markdown(T("cnn.sharing_note"))
+
+
+def results(result, lang: str) -> None:
+    """Confusion matrix (click a cell), its images, mistakes, per-class metrics."""
+    T = _tr(lang)
+    art = result.artifacts
+    names, y_true = list(art["class_names"]), np.asarray(art["y_test"])
+    probabilities = np.asarray(art["probabilities"])
+    predicted = probabilities.argmax(1)
+    matrix = np.asarray(art["confusion"])
+    st.subheader(T("cnn.section.results"))
+    cell = cnn.most_confused_cell(matrix)
+    for key, index in (("cnn_true", cell[0]), ("cnn_pred", cell[1])):
+        if st.session_state.get(key) not in names:  # first view, or new class names
+            st.session_state[key] = names[index]
+
+    def pick() -> None:
+        chosen = cnn.selected_cell(
+            st.session_state.cnn_confusion.selection.points, names
+        )
+        if chosen is not None:
+            st.session_state.cnn_true, st.session_state.cnn_pred = (
+                names[chosen[0]], names[chosen[1]])  # fmt: skip
+
+    left, right = st.columns(2, gap="large")
+    shown = (
+        names.index(st.session_state.cnn_true),
+        names.index(st.session_state.cnn_pred),
+    )
+    fig = figures.confusion_matrix_figure(matrix, names, lang=lang, highlight=shown)
+    left.plotly_chart(fig, key="cnn_confusion", on_select=pick, selection_mode="points")
+    with right:
+        st.markdown(T("cnn.pick_cell"))
+        c1, c2 = st.columns(2)
+        true_name = c1.selectbox(T("cnn.fig.true"), names, key="cnn_true")
+        pred_name = c2.selectbox(T("cnn.fig.predicted"), names, key="cnn_pred")
+        true_class, pred_class = names.index(true_name), names.index(pred_name)
+        chosen = cnn.cell_indices(y_true, predicted, true_class, pred_class)
+        if art.get("x_test") is None:
+            st.info(T("cnn.no_test_images"))
+        elif len(chosen) == 0:
+            st.info(T("cnn.empty_cell", true=true_name, pred=pred_name))
+        else:
+            title = T("cnn.fig.cell_images", true=true_name, pred=pred_name,
+                      count=len(chosen))  # fmt: skip
+            fig = figures.misclassified_figure(
+                np.asarray(art["x_test"])[chosen], y_true[chosen],
+                probabilities[chosen], names, lang=lang, title=title, max_images=5,
+                min_columns=5,
+            )  # fmt: skip
+            st.plotly_chart(fig, key="cnn_cell_fig")
+    wrong = np.asarray(art["misclassified"])[:6]
+    fig = figures.misclassified_figure(
+        np.asarray(art["misclassified_images"])[: len(wrong)], y_true[wrong],
+        probabilities[wrong], names, lang=lang, max_images=6,
+    )  # fmt: skip
+    st.plotly_chart(fig, key="cnn_wrong_fig")
+    st.plotly_chart(figures.per_class_figure(art["per_class"], lang=lang),
+                    key="cnn_per_class_fig")  # fmt: skip
+
+
+def train_tab(lang: str) -> None:
+    T = _tr(lang)
+    controls, main = st.columns([1, 2], gap="large")
+    with controls:
+        config = cnn_controls(lang)
+    if config is None:
+        return
+    with main:
+        result = training.run_task(
+            cnn.train_cnn, config, lang=lang, key="cnn_train", epochs=config.epochs,
+            code=cnn.code_cnn(config), code_file="cnn_digits.py",
+        )  # fmt: skip
+        if ok(result):
+            m = result.metrics
+            cols = st.columns(3)
+            cols[0].metric(T("cnn.cnn_accuracy"), f"{m['test_accuracy']:.1%}")
+            if "dense_test_accuracy" in m:
+                cols[1].metric(
+                    T("cnn.dense_accuracy"), f"{m['dense_test_accuracy']:.1%}"
+                )
+            cols[2].metric(T("cnn.num_params"), f"{int(m['num_params']):,}")
+            art = result.artifacts
+            st.download_button(
+                T("cnn.download_model"), file_name="cnn.keras", key="cnn_download_model",
+                data=lambda: cnn.model_bytes(config, art["weights"], art["input_shape"],
+                                             art["num_classes"]),
+                mime="application/octet-stream", on_click="ignore",
+                icon=":material/download:",
+            )  # fmt: skip
+    structure(config, lang)
+    if ok(result):
+        results(result, lang)
+
+
+# ----------------------------------------------------------------------------
+# Tab 3: inside the trained network
+# ----------------------------------------------------------------------------
+
+
+def _test_image(art: dict, lang: str) -> tuple[np.ndarray, int]:
+    x = art.get("x_test")
+    x, y = (art["examples"], art["example_labels"]) if x is None else (x, art["y_test"])
+    if st.session_state.get("cnn_test_index", 0) >= len(x):
+        st.session_state.cnn_test_index = 0
+    index = st.slider(t("cnn.test_image", lang), 0, len(x) - 1, 0, key="cnn_test_index",
+                      bind="query-params")  # fmt: skip
+    return np.asarray(x[index]).squeeze(), int(y[index])
+
+
+def inside_tab(lang: str) -> None:
+    T = _tr(lang)
+    with st.expander(T("cnn.change_network"), icon=":material/tune:"):
+        config = cnn_controls(lang)
+    if config is None:
+        return
+    result = training.run_task(cnn.train_cnn, config, lang=lang, key="cnn_inside",
+                               epochs=config.epochs, show_curves=False)  # fmt: skip
+    if not ok(result):
+        st.info(T("cnn.inside_needs_training"))
+        return
+    art, names = result.artifacts, list(result.artifacts["class_names"])
+    st.markdown(T("cnn.inspecting", blocks=config.num_blocks, filters=config.filters,
+                  accuracy=result.metrics["test_accuracy"]))  # fmt: skip
+    model, lock = trained_model(config, art)
+
+    st.subheader(T("cnn.section.filters"))
+    with lock:
+        kernels = cnn.first_layer_filters(model)
+    st.plotly_chart(figures.filters_figure(kernels, lang=lang), key="cnn_filters_fig")
+
+    st.subheader(T("cnn.section.maps"))
+    left, right = st.columns([1, 2], gap="large")
+    with left:
+        image, label = _test_image(art, lang)
+        title = T("cnn.digit_title", label=names[label])
+        fig = figures.image_figure(image, title=title, lang=lang, text=False)
+        st.plotly_chart(fig, key="cnn_test_fig")
+    with lock:
+        probabilities = cnn.predict(model, image[None, ..., None])[0]
+        maps = cnn.feature_maps(model, image)
+    fig = figures.prediction_figure(probabilities, names, true_class=label, lang=lang)
+    right.plotly_chart(fig, key="cnn_prediction_fig")
+    layers = list(maps.items())
+    for start in range(0, len(layers), 2):  # conv + pool of one block side by side
+        pair = layers[start : start + 2]
+        for column, (name, values) in zip(st.columns(2), pair, strict=False):
+            fig = figures.feature_maps_figure(values, name, max_channels=8, cols=4,
+                                              lang=lang)  # fmt: skip
+            column.plotly_chart(fig, key=f"cnn_maps_{name}")
+
+    convs = [name for name in maps if name.startswith("conv")]
+    st.subheader(T("cnn.section.grad_cam"))
+    predicted = int(np.argmax(probabilities))
+    runner_up = int(np.argsort(probabilities)[-2])
+    c1, c2 = st.columns(2)
+    layer = c1.selectbox(
+        T("cnn.layer"), convs, index=len(convs) - 1, key="cnn_cam_layer"
+    )
+    other = c2.selectbox(
+        T("cnn.cam_class"), names, index=runner_up, key="cnn_cam_class"
+    )
+    pairs = (("predicted", predicted), ("chosen", names.index(other)))
+    for column, (role, cls) in zip(st.columns(2), pairs, strict=True):
+        with lock:
+            cam = cnn.grad_cam(model, image, cls, layer)
+        label_text = T("cnn.cam_label", name=names[cls], prob=float(probabilities[cls]))
+        fig = figures.grad_cam_figure(image, cam, label=label_text, layer_name=layer,
+                                      lang=lang)  # fmt: skip
+        column.plotly_chart(fig, key=f"cnn_cam_{role}")
+    st.caption(T("cnn.grad_cam_note"))
+
+    st.subheader(T("cnn.section.filter_vis"))
+    c1, c2 = st.columns([1, 2], gap="large")
+    vis_layer = c1.selectbox(T("cnn.layer"), convs, key="cnn_vis_layer")
+    count = int(model.get_layer(vis_layer).output.shape[-1])
+    first = 0
+    if st.session_state.get("cnn_vis_first", 0) > count - 8:
+        st.session_state.cnn_vis_first = 0  # a layer with fewer filters
+    if count > 8:
+        first = c1.slider(T("cnn.first_filter"), 0, count - 8, 0, step=8,
+                          key="cnn_vis_first")  # fmt: skip
+    c1.caption(T("cnn.filter_vis_note"))
+    pictures, indices = filter_images(config, art, vis_layer, first)
+    fig = figures.filter_visualization_figure(pictures, indices, vis_layer, lang=lang,
+                                              cols=4)  # fmt: skip
+    c2.plotly_chart(fig, key="cnn_vis_fig")
+
+    st.subheader(T("cnn.section.translation"))
+    if "translation" not in art:
+        st.info(T("cnn.no_baseline"))
+        return
+    st.plotly_chart(figures.translation_figure(art["translation"], lang=lang),
+                    key="cnn_translation_fig")  # fmt: skip
+    st.caption(T("cnn.translation_note"))
+
+
+# ----------------------------------------------------------------------------
+# Tab 4: transfer learning
+# ----------------------------------------------------------------------------
+
+
+def transfer_tab(lang: str) -> None:
+    T = _tr(lang)
+    default = cnn.TransferConfig()
+    source = cnn.classes_text(default.source_classes)
+    target = cnn.classes_text(default.target_classes)
+    st.markdown(T("cnn.transfer_note", source=source, target=target))
+    c1, c2, c3 = st.columns(3)
+    filters = c1.select_slider(T("cnn.filters"), [8, 16, 32], default.filters,
+                               key="cnn_tl_filters", bind="query-params")  # fmt: skip
+    pretrain = c2.select_slider(T("cnn.pretrain_epochs"), [2, 5, 10, 20],
+                                default.pretrain_epochs, key="cnn_tl_pretrain",
+                                bind="query-params")  # fmt: skip
+    steps = c3.select_slider(T("cnn.num_steps"), [60, 120, 240], default.num_steps,
+                             key="cnn_tl_steps", bind="query-params")  # fmt: skip
+    config = cnn.TransferConfig(
+        filters=filters, pretrain_epochs=pretrain, num_steps=steps
+    )
+    result = training.run_task(
+        cnn.train_transfer, config, lang=lang, key="cnn_transfer", show_curves=False,
+        code=cnn.code_transfer(config), code_file="cnn_transfer.py",
+    )  # fmt: skip
+    if not ok(result):
+        return
+    st.metric(T("cnn.pretrain_accuracy", source=source),
+              f"{result.metrics['pretrain_accuracy']:.1%}")  # fmt: skip
+    curves = result.artifacts["curves"]
+    st.plotly_chart(figures.transfer_figure(curves, target=target, lang=lang),
+                    key="cnn_transfer_fig")  # fmt: skip
+    summary = cnn.transfer_summary(curves)
+    if summary:
+        strategy = {k: T(f"cnn.fig.{summary[k]}") for k in ("best_small", "best_large")}
+        st.markdown(T("cnn.transfer_summary", **{**summary, **strategy}))
+    st.caption(T("cnn.transfer_honest"))
