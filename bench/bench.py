@@ -179,6 +179,51 @@ def trainer_rows() -> list[dict]:
     return rows
 
 
+#: The default trained lab of every page: (label, module, task, config class, metric).
+TASKS = (
+    ("MLP playground", "playground", "train_playground", "PlaygroundConfig", "val_accuracy"),
+    ("vanishing-gradient lab", "activations", "train_gradient_lab", "GradientLabConfig", None),
+    ("outlier lab (MSE / MAE / Huber)", "losses", "train_outlier_lab", "OutlierLabConfig", None),
+    ("loss pairing (right vs wrong)", "losses", "train_loss_pairing", "LossPairingConfig", None),
+    ("optimizer race", "optimizers", "train_race", "RaceConfig", None),
+    ("CNN on digits", "cnn", "train_cnn", "CNNConfig", "test_accuracy"),
+    ("transfer learning", "cnn", "train_transfer", "TransferConfig", None),
+)  # fmt: skip
+
+
+def task_rows() -> list[dict]:
+    """Each page's default training, as the server runs it (in-process, TF warm)."""
+    import importlib
+
+    rows = []
+    for label, module, task, config_cls, metric in TASKS:
+        mod = importlib.import_module(f"dlcore.{module}")
+        fn, config = getattr(mod, task), getattr(mod, config_cls)()
+        first: list[float] = []
+        start = time.perf_counter()
+
+        def on_progress(event, start=start, first=first):
+            if not first:
+                first.append(time.perf_counter() - start)
+
+        result = fn(config, on_progress=on_progress)
+        seconds = time.perf_counter() - start
+        shown = {metric: result.metrics[metric]} if metric else result.metrics
+        summary = ", ".join(
+            f"{k} = {v:.3f}"
+            for k, v in list(shown.items())[:4]
+            if isinstance(v, (int, float))
+        )
+        rows.append({
+            "training (default config)": f"{label} (`{module}.{task}`)",
+            "first progress (s)": first[0] if first else float("nan"),
+            "total (s)": seconds,
+            "status": result.status,
+            "metrics": summary,
+        })  # fmt: skip
+    return rows
+
+
 def page_rows() -> list[dict]:
     """Cold (training included) and cached AppTest runs of every page."""
     import streamlit as st
@@ -281,6 +326,13 @@ def main() -> None:
         table(trainer_rows()),
         "\n`first run` includes tracing a new architecture; `re-run` is what a slider move "
         "does (new weights / seed, same architecture): the compiled loop is reused.\n",
+    ]
+    sections += [
+        "## Default trainings of the pages\n",
+        table(task_rows()),
+        "\nRun in-process right after the trainer benchmark (TensorFlow imported, each "
+        "architecture traced for the first time here). `first progress` is when the "
+        "first epoch's metrics reach the page's live chart.\n",
     ]
     if not args.skip_pages:
         sections += [
