@@ -186,7 +186,7 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
                 _EPSILON,
             ),
             r"\begin{aligned} s &\leftarrow s + g^2 \qquad (s_0 = "
-            r"\text{initial\_accumulator\_value} = 0.1) \\ "
+            r"\texttt{initial\_accumulator\_value}) \\ "
             r"\theta &\leftarrow \theta - \frac{\eta\, g}{\sqrt{s + \epsilon}}"
             r" \end{aligned}",
             (
@@ -247,7 +247,7 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
             _ADAM_LATEX.replace(
                 r"\begin{aligned} ",
                 r"\begin{aligned} \theta &\leftarrow \theta - \eta\,\lambda\,\theta"
-                r" \quad\text{(decoupled decay, first)} \\ ",
+                r" \\ ",
             ),
             (
                 (r"\eta", "learning_rate"),
@@ -299,7 +299,12 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
         OptimizerSpec(
             "lion",
             "Lion",
-            (_lr(0.02), _BETA_1, HyperParam("beta_2", 0.99, 0.0, 0.9999, 0.0001)),
+            # Keras requires 0 < β₁ ≤ 1 for Lion (β₁ = 0 would be sign-SGD).
+            (
+                _lr(0.02),
+                _BETA_1._replace(min=0.001),
+                HyperParam("beta_2", 0.99, 0.0, 0.9999, 0.0001),
+            ),
             r"\begin{aligned} \theta &\leftarrow \theta - \eta\,"
             r"\operatorname{sign}\bigl(\beta_1 m + (1 - \beta_1)\, g\bigr) \\ "
             r"m &\leftarrow \beta_2\, m + (1 - \beta_2)\, g \end{aligned}",
@@ -375,6 +380,110 @@ def suggested_learning_rate(optimizer: str, landscape: str) -> float:
     return adaptive_lr
 
 
+# --- slider values, page controls, presets -------------------------------------------
+
+#: Mantissas of the "nice" values on a log-scale slider (1, 2, 3, 5 × 10^k).
+_NICE_MANTISSAS = (1.0, 2.0, 3.0, 5.0)
+
+
+def slider_options(param: HyperParam) -> list[float]:
+    """The values a log-scale slider offers: ``{1, 2, 3, 5} × 10^k`` in range.
+
+    The default is always one of them (inserted if it is not a nice value).
+
+    >>> slider_options(HyperParam("lr", 0.05, 0.01, 1.0, 0.25, log=True))
+    [0.01, 0.02, 0.03, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0]
+    """
+    low, high = float(param.min), float(param.max)
+    values = {float(param.default)}
+    for exponent in range(math.floor(math.log10(low)), math.ceil(math.log10(high)) + 1):
+        for mantissa in _NICE_MANTISSAS:
+            value = float(f"{mantissa * 10.0**exponent:.12g}")
+            if low * (1 - 1e-9) <= value <= high * (1 + 1e-9):
+                values.add(value)
+    return sorted(values)
+
+
+def snap(value: float, options: Sequence[float]) -> float:
+    """The option nearest to ``value`` on a log scale (positive options).
+
+    >>> snap(0.0333, [0.01, 0.02, 0.03, 0.05])
+    0.03
+    """
+    logs = np.log(np.asarray(options, np.float64))
+    return float(options[int(np.argmin(np.abs(logs - math.log(float(value)))))])
+
+
+def controls(optimizer: str, landscape: str) -> tuple[HyperParam, ...]:
+    """The optimizer's slider specs, its learning rate suited to ``landscape``.
+
+    The learning-rate default is :func:`suggested_learning_rate` snapped to
+    one of the :func:`slider_options`.
+
+    >>> [p.default for p in controls("sgd", "rosenbrock")][:2]
+    [0.001, 0.0]
+    """
+    params = []
+    for param in get_spec(optimizer).hyperparams:
+        if param.name == "learning_rate":
+            suggested = suggested_learning_rate(optimizer, landscape)
+            param = param._replace(default=snap(suggested, slider_options(param)))
+        params.append(param)
+    return tuple(params)
+
+
+def keras_call(optimizer: str, **hyperparams: Any) -> str:
+    """The ``keras.optimizers`` constructor call for these settings (for display).
+
+    Settings equal to Keras' own defaults are left out.
+
+    >>> keras_call("nesterov", learning_rate=0.05)
+    'keras.optimizers.SGD(learning_rate=0.05, momentum=0.9, nesterov=True)'
+    """
+    spec = get_spec(optimizer)
+    values = {**spec.defaults, **hyperparams}
+    args = []
+    for param in spec.hyperparams:
+        value = values[param.name]
+        value = bool(value) if param.kind == "bool" else float(value)
+        if param.name == "learning_rate" or value != spec.keras_default(param.name):
+            args.append(f"{param.name}={value!r}")  # floats stay floats: 1.0, not 1
+    for name in (p.name for p in CLIPPING):
+        if hyperparams.get(name):
+            args.append(f"{name}={float(hyperparams[name])!r}")
+    return f"keras.optimizers.{spec.keras_name}({', '.join(args)})"
+
+
+#: Teacher presets of the Optimizers page: page control → value. Keys are the
+#: page's widget keys without the ``opt_`` prefix; ``<optimizer>_<keyword>``
+#: sets a hyper-parameter; ``tab`` opens a lesson (see the page's tab ids).
+PRESETS: dict[str, dict[str, Any]] = {
+    "valley": {
+        "tab": "explore", "landscape": "quadratic", "kappa": 50.0, "steps": 100,
+        "optimizers": ["sgd", "momentum", "nesterov"],
+        "sgd_learning_rate": 0.03, "momentum_learning_rate": 0.03,
+        "nesterov_learning_rate": 0.03,
+    },
+    "rosenbrock": {
+        "tab": "explore", "landscape": "rosenbrock", "steps": 500,
+        "optimizers": ["sgd", "momentum", "adam"],
+    },
+    "too_large": {
+        "tab": "explore", "landscape": "quadratic", "kappa": 10.0, "steps": 200,
+        "optimizers": ["sgd", "momentum", "adam"], "sgd_learning_rate": 0.3,
+        "momentum_learning_rate": 0.3, "adam_learning_rate": 0.3,
+    },
+    "saddle": {
+        "tab": "explore", "landscape": "saddle", "steps": 200,
+        "optimizers": ["sgd", "momentum", "rmsprop", "adam"],
+    },
+    "clipping": {
+        "tab": "clipping", "clip_kinds": ["clipnorm", "clipvalue"], "clip_c": 1.0,
+        "clip_optimizer": "sgd", "clip_lr": 0.1,
+    },
+}  # fmt: skip
+
+
 # --- learning-rate schedules ---------------------------------------------------------
 
 
@@ -402,15 +511,14 @@ SCHEDULES: dict[str, ScheduleSpec] = {
                 HyperParam("decay_rate", 0.5, 0.01, 1.0, 0.01),
                 HyperParam("staircase", False, 0, 1, 1, kind="bool"),
             ),
-            r"\eta_t = \eta_0\, r^{\,t / T}"
-            r"\quad(\text{staircase: } r^{\lfloor t/T\rfloor})",
+            r"\eta_t = \eta_0\, r^{\,t / T}",
         ),
         ScheduleSpec(
             "piecewise",
             "PiecewiseConstantDecay",
             (HyperParam("decay_factor", 0.1, 0.01, 1.0, 0.01),),
-            r"\eta_t = \eta_0\, \gamma^{\,i}\ \text{ for } b_i < t \le b_{i+1}"
-            r"\quad (b_0 = -\infty)",
+            r"\eta_t = \eta_0\, \gamma^{\,i}\quad (b_i < t \le b_{i+1};\ "
+            r"b_0 = -\infty,\ b_1 = 100,\ b_2 = 200,\ b_3 = \infty)",
         ),
         ScheduleSpec(
             "cosine",
@@ -422,7 +530,7 @@ SCHEDULES: dict[str, ScheduleSpec] = {
             ),
             r"\eta_t = \eta_0\Bigl((1 - \alpha)\,\tfrac12\bigl(1 + \cos\tfrac{\pi\,"
             r"\min(t - W,\, T)}{T}\bigr) + \alpha\Bigr),\quad "
-            r"\eta_t = \eta_0\,\tfrac{t}{W}\ \text{ for } t < W",
+            r"\eta_t = \eta_0\,\tfrac{t}{W}\ \ (t < W)",
         ),
         ScheduleSpec(
             "inverse_time",
@@ -443,8 +551,8 @@ SCHEDULES: dict[str, ScheduleSpec] = {
                 HyperParam("power", 1.0, 0.1, 5.0, 0.1),
                 HyperParam("cycle", False, 0, 1, 1, kind="bool"),
             ),
-            r"\eta_t = (\eta_0 - \eta_{\text{end}})\,\Bigl(1 - \frac{\min(t, T)}{T}"
-            r"\Bigr)^{p} + \eta_{\text{end}}",
+            r"\eta_t = (\eta_0 - \eta_T)\,\Bigl(1 - \frac{\min(t, T)}{T}"
+            r"\Bigr)^{p} + \eta_T",
         ),
     )
 }
@@ -509,6 +617,24 @@ def make_schedule(
     if name == "constant":
         return float(learning_rate)
     return getattr(keras.optimizers.schedules, SCHEDULES[name].keras_name)(**kwargs)
+
+
+def schedule_latex(name: str, **params: Any) -> str:
+    r"""The schedule's formula for these settings (``staircase`` floors t/T).
+
+    >>> print(schedule_latex("exponential", staircase=True))
+    \eta_t = \eta_0\, r^{\lfloor t / T\rfloor}
+    """
+    if name not in SCHEDULES:
+        raise ValueError(
+            f"Unknown schedule {name!r}; expected one of {list(SCHEDULES)}"
+        )
+    latex = SCHEDULES[name].latex
+    if params.get("staircase"):
+        latex = latex.replace(r"r^{\,t / T}", r"r^{\lfloor t / T\rfloor}").replace(
+            r"r\, t / T", r"r\, \lfloor t / T\rfloor"
+        )
+    return latex
 
 
 def schedule_values(name: str, steps: int, **params: Any) -> np.ndarray:
@@ -1422,6 +1548,17 @@ def heavy_ball_optimal(condition_number: float) -> tuple[float, float, float]:
     return (2.0 / (root + 1.0)) ** 2, rate**2, rate
 
 
+#: Goh's optimal settings on eigenvalues 1 … κ, and the rates r they reach.
+THEORY_LATEX: dict[str, str] = {
+    "gd": r"\eta^* = \frac{2}{1 + \kappa},\qquad r = \frac{\kappa - 1}{\kappa + 1}",
+    "momentum": (
+        r"\begin{aligned} \eta^* &= \Bigl(\frac{2}{1 + \sqrt{\kappa}}\Bigr)^2,"
+        r"\quad \beta^* = r^2 \\ "
+        r"r &= \frac{\sqrt{\kappa} - 1}{\sqrt{\kappa} + 1} \end{aligned}"
+    ),
+}
+
+
 def observed_rate(distances: np.ndarray, floor: float = 1e-20) -> float:
     """Per-step convergence rate: geometric mean of ``d_{t+1}/d_t`` over a window.
 
@@ -1439,6 +1576,34 @@ def observed_rate(distances: np.ndarray, floor: float = 1e-20) -> float:
         return 0.0
     first = last // 2
     return float((d[last] / d[first]) ** (1.0 / (last - first)))
+
+
+def optimal_runs(
+    condition_number: float,
+    steps: int = 100,
+    start: Sequence[float] = (-4.0, 0.5),
+) -> dict[str, Trajectory]:
+    """Keras SGD on the quadratic with Goh's optimal settings for κ.
+
+    Returns:
+        ``{"gd": …, "momentum": …}``: plain gradient descent with
+        ``η* = 2/(1 + κ)`` and heavy ball (Keras SGD ``momentum``) with the
+        optimal ``(η, β)`` of :func:`heavy_ball_optimal`.
+
+    >>> runs = optimal_runs(9.0, steps=40)
+    >>> round(observed_rate(runs["momentum"].distances), 1)  # predicted 0.5
+    0.5
+    """
+    gd_lr, _ = gd_optimal(condition_number)
+    hb_lr, beta, _ = heavy_ball_optimal(condition_number)
+    kwargs = {"condition_number": float(condition_number), "start": tuple(start)}
+    return {
+        "gd": run("sgd", "quadratic", steps=steps, learning_rate=gd_lr, **kwargs),
+        "momentum": run(
+            "sgd", "quadratic", steps=steps, learning_rate=hb_lr, momentum=beta,
+            **kwargs,
+        ),
+    }  # fmt: skip
 
 
 def momentum_theory(

@@ -4,6 +4,7 @@ Oracles: the NumPy rule behind each LaTeX formula, closed-form schedules,
 hand-computed SGD steps, and Goh's (2017) convergence rates.
 """
 
+import itertools
 import math
 import threading
 import time
@@ -482,7 +483,8 @@ def test_figures_build_in_both_languages(runs, lang):
     ]
     for fig in built:
         assert isinstance(fig, go.Figure) and fig.layout.height
-        title = fig.layout.title.text or ""
+        # Map-like figures carry their title in the legend (see figures._legend).
+        title = fig.layout.title.text or fig.layout.legend.title.text or ""
         assert title and not title.startswith("opt.")
         if lang == "zh":
             assert any("\u4e00" <= ch <= "\u9fff" for ch in title), title
@@ -560,3 +562,178 @@ def test_tiny_race_trains_every_optimizer_and_reports_progress():
     assert all(math.isfinite(v) for v in result.metrics.values())
     cancelled = optimizers.train_race(config, should_stop=lambda: True)
     assert cancelled.status == "cancelled"
+
+
+# --- page helpers: slider values, suggested settings, presets, figures ----------------
+
+
+@pytest.mark.parametrize("name", list(optimizers.OPTIMIZERS))
+def test_log_sliders_offer_nice_values_around_the_default(name):
+    for param in optimizers.OPTIMIZERS[name].hyperparams:
+        if not param.log:
+            continue
+        options = optimizers.slider_options(param)
+        assert options == sorted(set(options)) and param.default in options
+        assert param.min <= options[0] and options[-1] <= param.max
+        assert max(b / a for a, b in itertools.pairwise(options)) <= 2.0 + 1e-9
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("landscape", sorted(landscapes.LANDSCAPES))
+def test_suggested_controls_run_without_diverging(landscape):
+    for name in optimizers.OPTIMIZERS:
+        params = optimizers.controls(name, landscape)
+        lr = params[0]
+        assert lr.name == "learning_rate"
+        assert lr.default in optimizers.slider_options(lr)
+        suggested = optimizers.suggested_learning_rate(name, landscape)
+        assert 0.5 <= lr.default / suggested <= 2.0
+        result = optimizers.run(name, landscape, steps=100, learning_rate=lr.default)
+        assert not result.diverged, (name, landscape)
+
+
+@pytest.mark.parametrize(
+    ("name", "hyperparams"),
+    [
+        ("sgd", {"learning_rate": 0.3}),
+        ("nesterov", {"learning_rate": 0.05, "momentum": 0.5}),
+        ("rmsprop", {"centered": True, "epsilon": 1e-4, "clipnorm": 2.0}),
+        ("adadelta", {}),
+        ("adamw", {"weight_decay": 0.1, "amsgrad": True}),
+        ("lion", {"beta_2": 0.9}),
+    ],
+)
+def test_keras_call_constructs_the_same_optimizer(name, hyperparams):
+    code = optimizers.keras_call(name, **hyperparams)
+    built = eval(code, {"keras": optimizers.keras})  # the string is real Keras code
+    expected = optimizers.make_optimizer(name, **hyperparams).get_config()
+    config = built.get_config()
+    for key in ("learning_rate", *hyperparams, *optimizers.OPTIMIZERS[name].defaults):
+        assert config[key] == pytest.approx(expected[key]), key
+
+
+def test_presets_name_real_controls_and_values():
+    tabs = {"explore", "schedules", "clipping", "batch", "theory", "race"}
+    for preset, values in optimizers.PRESETS.items():
+        assert values["tab"] in tabs and f"opt.preset.{preset}" in CATALOG
+        assert values.get("landscape", "quadratic") in landscapes.LANDSCAPES
+        for name in values.get("optimizers", []):
+            assert name in optimizers.OPTIMIZERS
+        for key, value in values.items():
+            name, _, keyword = key.partition("_")
+            if name in optimizers.OPTIMIZERS:
+                param = next(p for p in optimizers.OPTIMIZERS[name].hyperparams
+                             if p.name == keyword)  # fmt: skip
+                assert value in optimizers.slider_options(param), key
+
+
+def test_preset_lessons_hold():
+    too_large = optimizers.PRESETS["too_large"]
+    kappa = too_large["kappa"]
+    sgd = optimizers.run("sgd", "quadratic", steps=200, condition_number=kappa,
+                         learning_rate=too_large["sgd_learning_rate"])  # fmt: skip
+    assert sgd.diverged  # η·κ = 3 > 2: unstable
+    adam = optimizers.run("adam", "quadratic", steps=200, condition_number=kappa,
+                          learning_rate=too_large["adam_learning_rate"])  # fmt: skip
+    assert not adam.diverged  # Adam's steps are bounded by about η
+    valley = optimizers.PRESETS["valley"]
+    common = {"steps": valley["steps"], "condition_number": valley["kappa"]}
+    plain = optimizers.run("sgd", "quadratic", learning_rate=0.03, **common)
+    heavy = optimizers.run("momentum", "quadratic", learning_rate=0.03, **common)
+    assert heavy.distances[-1] < plain.distances[-1] / 3
+
+
+@pytest.mark.parametrize("kappa", [4.0, 25.0, 100.0])
+def test_optimal_runs_reach_goh_rates(kappa):
+    runs = optimizers.optimal_runs(kappa, steps=200)
+    _, gd_rate = optimizers.gd_optimal(kappa)
+    _, _, hb_rate = optimizers.heavy_ball_optimal(kappa)
+    assert optimizers.observed_rate(runs["gd"].distances) == pytest.approx(
+        gd_rate, abs=0.01
+    )
+    assert optimizers.observed_rate(runs["momentum"].distances) == pytest.approx(
+        hb_rate, abs=0.02
+    )
+    table = figures.theory_table(kappa, runs)
+    np.testing.assert_allclose(
+        table.iloc[:3].to_numpy(),
+        [
+            [2 / (1 + kappa), (2 / (1 + kappa**0.5)) ** 2],
+            [0.0, hb_rate**2],
+            [gd_rate, hb_rate],
+        ],  # fmt: skip
+        rtol=1e-12,
+    )
+
+
+def test_animation_opens_on_the_finished_paths_with_a_click_grid(runs):
+    fig = figures.animation_figure("rosenbrock", runs, max_frames=10, click_grid=7)
+    lines = {
+        tr.name: tr for tr in fig.data if getattr(tr, "mode", "") == "lines+markers"
+    }
+    for name, run in runs.items():
+        np.testing.assert_allclose(lines[name].x, run.path[:, 0])
+        np.testing.assert_allclose(lines[name].y, run.path[:, 1])
+    assert fig.layout.sliders[0].active == len(fig.frames) - 1
+    grid = fig.data[-1]
+    assert len(grid.x) == 49 and (min(grid.x), max(grid.x)) == (-2.0, 2.0)
+    np.testing.assert_allclose(
+        grid.customdata, landscapes.evaluate("rosenbrock", grid.x, grid.y), rtol=1e-6
+    )
+    start = next(tr for tr in fig.data if tr.name == "start")
+    assert (start.x[0], start.y[0]) == tuple(runs["sgd"].path[0])
+
+
+def test_distance_figure_draws_the_predicted_rate():
+    distances = 3.0 * 0.5 ** np.arange(20.0)
+    fig = figures.distance_figure({"gd": distances}, predicted={"gd": 0.5})
+    theory = next(tr for tr in fig.data if tr.line.dash == "dash")
+    np.testing.assert_allclose(theory.y, distances)
+
+
+def test_minibatch_loss_is_the_full_data_excess_mse():
+    data = optimizers.regression_data()
+    path = np.array([[0.0, 0.0], [1.0, 0.5], list(data.optimum)])
+    fig = figures.minibatch_loss_figure({8: path}, data)
+    design = np.stack([data.x, np.ones_like(data.x)], axis=1).astype(np.float64)
+    mse = [np.mean((design @ p - data.y) ** 2) for p in path]
+    np.testing.assert_allclose(fig.data[0].y, np.maximum(np.subtract(mse, mse[-1]), 1e-12),
+                               rtol=1e-9, atol=1e-12)  # fmt: skip
+
+
+def test_clipping_window_shows_the_jump_off_the_wall():
+    free = optimizers.run("sgd", "cliff", steps=100, learning_rate=0.1)
+    fig = figures.clipping_figure({"free": free})
+    high = fig.layout.xaxis.range[1]
+    assert high >= free.path[:, 0].max() > landscapes.LANDSCAPES["cliff"].x_range[1]
+
+
+def test_race_labels_and_table_are_translated():
+    assert figures.race_label("adam (lr=0.01)", "zh") == "Adam (η = 0.01)"
+    assert figures.race_label("momentum", "zh") == "动量法"
+    table = figures.race_table(
+        {"sgd/loss": 1.5, "sgd/val_accuracy": 0.4, "adam/loss": 0.2,
+         "adam/val_accuracy": 0.9}, "zh"
+    )  # fmt: skip
+    assert list(table.columns) == ["优化器", "训练损失", "验证集准确率"]
+    assert table.iloc[1].tolist() == ["Adam", 0.2, 0.9]
+
+
+@pytest.mark.parametrize("name", list(optimizers.OPTIMIZERS))
+def test_every_slider_extreme_builds_a_keras_optimizer(name):
+    # Regression: Lion's β₁ slider started at 0, which Keras rejects.
+    for param in optimizers.OPTIMIZERS[name].hyperparams:
+        for value in {param.min, param.max, param.default}:
+            value = bool(value) if param.kind == "bool" else value
+            optimizers.make_optimizer(name, **{param.name: value})
+
+
+def test_schedule_formulas_follow_staircase_and_use_no_words():
+    assert r"\lfloor t / T\rfloor" in optimizers.schedule_latex(
+        "inverse_time", staircase=True
+    )
+    assert r"\lfloor" not in optimizers.schedule_latex("inverse_time")
+    for name in optimizers.SCHEDULES:  # the same formula in English and Chinese
+        assert r"\text" not in optimizers.schedule_latex(name, staircase=True)
+    for name in optimizers.OPTIMIZERS:
+        assert r"\text{" not in optimizers.update_rule_latex(name), name

@@ -66,6 +66,7 @@ def run_task(
     code_file: str = "train.py",
     epochs: int | None = None,
     show_curves: bool = True,
+    run_names: Callable[[str], str] | None = None,
 ) -> Any | None:
     """Train ``fn(config)`` through the shared service, showing live progress.
 
@@ -78,6 +79,7 @@ def run_task(
         code_file: File name offered for the download.
         epochs: Epochs per run, to fix the x axis of the live chart.
         show_curves: Draw the final learning curves.
+        run_names: Legend label of each run (several runs), live and final.
 
     Returns:
         The task's result, or ``None`` when it failed or was cancelled (a
@@ -90,7 +92,7 @@ def run_task(
     handle = svc.submit(fn, config, force=retrain)
     snap = handle.snapshot()
     if not snap.finished:
-        snap = _watch(handle, lang=lang, key=key, epochs=epochs)
+        snap = _watch(handle, lang=lang, key=key, epochs=epochs, run_names=run_names)
     if snap.state == jobs.FAILED:
         st.error(t("train.failed", lang, error=snap.error), icon=":material/error:")
         return None
@@ -105,7 +107,9 @@ def run_task(
         and len(result.history)
     ):
         st.plotly_chart(
-            training_figures.curves_figure(result.history, epochs=epochs, lang=lang),
+            training_figures.curves_figure(
+                result.history, epochs=epochs, lang=lang, run_names=run_names
+            ),
             key=f"{key}_curves",
         )
     if code:
@@ -114,7 +118,12 @@ def run_task(
 
 
 def _watch(
-    handle: jobs.Handle, *, lang: str, key: str, epochs: int | None
+    handle: jobs.Handle,
+    *,
+    lang: str,
+    key: str,
+    epochs: int | None,
+    run_names: Callable[[str], str] | None = None,
 ) -> jobs.Snapshot:
     bar = st.progress(0.0, text=t("train.starting", lang))
     chart = st.empty()
@@ -140,7 +149,7 @@ def _watch(
                     history = training_figures.events_to_history(snap.events)
                     chart.plotly_chart(
                         training_figures.curves_figure(
-                            history, epochs=epochs, lang=lang
+                            history, epochs=epochs, lang=lang, run_names=run_names
                         ),
                         key=f"{key}_live_{len(snap.events)}",
                     )

@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pandas as pd
@@ -56,8 +56,12 @@ def curves_figure(
     lang: str = "en",
     metrics: Sequence[str] | None = None,
     height: int = theme.HEIGHT,
+    run_names: Callable[[str], str] | None = None,
 ) -> go.Figure:
     """Loss (left) and the first other metric (right) per epoch.
+
+    ``run_names`` turns a run's name into its legend label (default:
+    :func:`run_label`, the catalogue's ``run.<name>`` when there is one).
 
     Training curves are solid, validation dashed. A ``run`` column (several
     runs) gives one colour per run. ``epochs`` fixes the x range, so a live
@@ -77,7 +81,7 @@ def curves_figure(
                 label = (
                     f"{_label(name, lang)} ({split})"
                     if run is None
-                    else f"{run_label(run, lang)} ({split})"
+                    else f"{(run_names or (lambda r: run_label(r, lang)))(run)} ({split})"
                 )
                 fig.add_scatter(
                     x=list(x),

@@ -76,7 +76,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "opt.point.maximum": ("local maximum", "局部极大值"),
     "opt.start": ("start", "起点"),
     "opt.least_squares": ("least-squares solution", "最小二乘解"),
-    "opt.diverged": ("{name} diverged at step {step}", "{name} 在第 {step} 步发散"),
+    "opt.diverged": (
+        "{name} diverged at step {step}: θ blew up (|θ| > 10⁶, ∞ or NaN), so its "
+        "path ends there. Usually the learning rate is too large for this landscape.",
+        "{name} 在第 {step} 步发散：θ 爆炸了（|θ| > 10⁶、∞ 或 NaN），路径到此为止。"
+        "通常是学习率对这个损失曲面来说太大了。",
+    ),
     "opt.batch_size_n": ("batch size {n}", "批量大小 {n}"),
     "opt.full_batch": ("full batch ({n})", "全批量（{n}）"),
     # animation controls
@@ -133,4 +138,140 @@ STRINGS: dict[str, tuple[str, str]] = {
     # race datasets
     "opt.dataset.digits": ("digits (8×8 images)", "手写数字（8×8 图像）"),
     "opt.dataset.spiral": ("spiral", "螺旋数据集"),
+    # the page
+    "opt.intro": (
+        "Every step on this page is the real Keras update: "
+        "`keras.optimizers.X.apply_gradients` on a two-number `keras.Variable` θ = (x, y), "
+        "with the gradient from `tf.GradientTape` on a loss written in TensorFlow ops. "
+        "Pick a landscape, up to five optimizers and a start point; press ▶ to watch "
+        "them race, or drag the step slider under the chart.",
+        "本页的每一步都是真实的 Keras 更新：在一个只有两个数的 `keras.Variable` θ = (x, y) 上调用 "
+        "`keras.optimizers.X.apply_gradients`，梯度由 `tf.GradientTape` 对用 TensorFlow 运算写成的"
+        "损失函数求得。选择一个损失曲面、最多五个优化器和一个起点；按 ▶ 观看它们比赛，"
+        "或拖动图下方的步数滑块。",
+    ),
+    "opt.tab.explore": ("Landscapes", "损失曲面"),
+    "opt.tab.schedules": ("Learning-rate schedules", "学习率调度"),
+    "opt.tab.clipping": ("Gradient clipping", "梯度裁剪"),
+    "opt.tab.batch": ("Batch size", "批量大小"),
+    "opt.tab.theory": ("Why momentum works", "动量为何有效"),
+    "opt.tab.race": ("Race on a real network", "真实网络上的比赛"),
+    "opt.preset.none": ("(choose a preset)", "（选择预设）"),
+    "opt.preset.valley": (
+        "Momentum in a narrow valley (κ = 50)",
+        "狭长山谷中的动量法（κ = 50）",
+    ),
+    "opt.preset.rosenbrock": (
+        "Adam vs. SGD on Rosenbrock",
+        "Rosenbrock 函数上的 Adam 与 SGD",
+    ),
+    "opt.preset.too_large": (
+        "Too large a learning rate (diverges)",
+        "学习率过大（发散）",
+    ),
+    "opt.preset.saddle": ("Escaping a saddle point", "逃离鞍点"),
+    "opt.preset.clipping": ("Clipping at the cliff", "悬崖处的梯度裁剪"),
+    "opt.landscape": ("Loss landscape", "损失曲面"),
+    "opt.optimizers": ("Optimizers (up to five)", "优化器（最多五个）"),
+    "opt.optimizer": ("Optimizer", "优化器"),
+    "opt.steps": ("Steps", "步数"),
+    "opt.start_x": ("start x₀", "起点 x₀"),
+    "opt.start_y": ("start y₀", "起点 y₀"),
+    "opt.pick": ("click: start here", "点击：从这里出发"),
+    "opt.pick_help": (
+        "Or click anywhere on the chart to start every optimizer there.",
+        "也可以直接点击图中任意位置，让所有优化器从那里出发。",
+    ),
+    "opt.pick_one": ("Choose at least one optimizer.", "请至少选择一个优化器。"),
+    "opt.surface": ("Show the 3-D surface", "显示三维曲面"),
+    "opt.rules": ("Hyper-parameters and update rules", "超参数与更新规则"),
+    "opt.rules_note": (
+        "Each rule is written from the Keras 3 source, in the order Keras computes it; "
+        "g is the gradient ∇f(θ), t the step number, and every operation is element-wise.",
+        "每条规则都照 Keras 3 源代码写出，顺序与 Keras 的计算顺序一致；"
+        "g 是梯度 ∇f(θ)，t 是步数，所有运算都按元素进行。",
+    ),
+    "opt.reference": ("Reference: {ref}", "参考文献：{ref}"),
+    "opt.hp.initial_lr": ("initial learning rate η₀", "初始学习率 η₀"),
+    "opt.bad_setting": (
+        "These settings cannot be used: {error}",
+        "无法使用这些设置：{error}",
+    ),
+    "opt.predicted": ("{name}, theory", "{name}，理论值"),
+    # schedules
+    "opt.schedule": ("Schedule", "调度方式"),
+    "opt.schedule_note": (
+        "Both paths use the same optimizer and start; only the learning rate per step "
+        "differs (`keras.optimizers.schedules`, evaluated at each step by the optimizer). "
+        "A large rate moves fast but bounces; decaying it lets the path settle, and a "
+        "warm-up keeps the first steps small.",
+        "两条路径使用相同的优化器和起点，只有每一步的学习率不同（`keras.optimizers.schedules`，"
+        "由优化器在每一步求值）。大学习率前进快但会来回震荡；让它衰减，路径就能稳定下来；"
+        "预热则让最初几步保持很小。",
+    ),
+    # clipping
+    "opt.clip.kinds": ("Clipping", "裁剪方式"),
+    "opt.clip.c": ("threshold c", "阈值 c"),
+    "opt.clip.note": (
+        "With a single variable θ, clipnorm and global_clipnorm are the same; "
+        "they differ when a model has several weight tensors.",
+        "只有一个变量 θ 时，clipnorm 与 global_clipnorm 完全相同；模型有多个权重张量时二者才不同。",
+    ),
+    "opt.clip.lesson": (
+        "At the wall the gradient is about 120 times larger than on the plateau, so one "
+        "unclipped step throws θ far away (right: step length, log scale). Clipping the "
+        "gradient bounds every step by η·c, so the path walks down the wall instead.",
+        "在悬崖壁上，梯度比平台上大约大 120 倍，一次不裁剪的更新会把 θ 甩得很远（右图：步长，"
+        "对数刻度）。裁剪梯度后每一步最多走 η·c，路径就会沿着悬崖壁走下来。",
+    ),
+    # batch size
+    "opt.batch.sizes": ("Batch sizes", "批量大小"),
+    "opt.batch.data": (
+        "Data: {n} points y = {w:g}·x {b} + noise. The loss is the mean squared "
+        "error of y ≈ w·x + b; each step of Keras SGD uses a fresh random mini-batch.",
+        "数据：{n} 个点，y = {w:g}·x {b} + 噪声。损失是 y ≈ w·x + b 的均方误差；"
+        "Keras SGD 的每一步都随机抽取一个新的小批量。",
+    ),
+    "opt.batch.lesson": (
+        "The full batch (gradient descent) follows the true gradient straight to the "
+        "least-squares solution. Smaller batches estimate the gradient from fewer points: "
+        "each step is cheaper but noisier, and with a fixed learning rate the path keeps "
+        "jittering around the minimum (batch size 1 is stochastic gradient descent).",
+        "全批量（梯度下降）沿真实梯度直达最小二乘解。批量越小，梯度是用越少的点估计的："
+        "每一步更便宜但噪声更大，学习率固定时路径会一直在最小值附近抖动"
+        "（批量大小为 1 就是随机梯度下降）。",
+    ),
+    "opt.fig.minibatch_loss": (
+        "Full-data loss above the optimum",
+        "全部数据上的损失减去最优值",
+    ),
+    "opt.axis.excess_loss": ("loss − least-squares loss", "损失 − 最小二乘损失"),
+    # momentum theory
+    "opt.theory.gd": ("gradient descent", "梯度下降"),
+    "opt.theory.momentum": ("momentum (heavy ball)", "动量法（重球法）"),
+    "opt.theory.predicted": ("predicted rate", "理论收敛率"),
+    "opt.theory.observed": ("measured rate", "实测收敛率"),
+    "opt.theory.lesson": (
+        "On the quadratic the Hessian has eigenvalues 1 and κ. Plain gradient descent "
+        "with its best step shrinks the error by (κ − 1)/(κ + 1) per step, which is "
+        "close to 1 when κ is large; momentum with its best (η, β) reaches "
+        "(√κ − 1)/(√κ + 1), a square-root improvement (Goh, *Why Momentum Really Works*, "
+        "Distill 2017). The dots are measured on Keras SGD: theory and Keras agree.",
+        "二次函数的 Hessian 矩阵的特征值为 1 和 κ。使用最佳步长的梯度下降每一步把误差缩小为原来的 "
+        "(κ − 1)/(κ + 1)，κ 很大时这个数接近 1；使用最佳 (η, β) 的动量法达到 "
+        "(√κ − 1)/(√κ + 1)，相当于把 κ 开了平方根（Goh，*Why Momentum Really Works*，Distill 2017）。"
+        "圆点是在 Keras SGD 上实测的：理论与 Keras 吻合。",
+    ),
+    # race on a real network
+    "opt.race.dataset": ("Dataset", "数据集"),
+    "opt.race.epochs": ("Epochs", "训练轮数"),
+    "opt.race.batch_size": ("Batch size", "批量大小"),
+    "opt.race.keras_default": ("Keras default", "Keras 默认值"),
+    "opt.race.optimizer": ("optimizer", "优化器"),
+    "opt.race.note": (
+        "The same small Keras model (MLP) and the same initial weights for every "
+        "optimizer, trained on the same batches; only the optimizer changes.",
+        "每个优化器训练的都是同一个小型 Keras 模型（多层感知机），初始权重相同，"
+        "批量顺序也相同；唯一的区别是优化器。",
+    ),
 }
