@@ -85,10 +85,20 @@ def wait_for_run(page, timeout: float = 180_000) -> None:
     page.locator(
         "[data-testid='stApp'][data-test-connection-state='CONNECTED']"
     ).wait_for(state="attached", timeout=timeout)
+    page.locator("h1").first.wait_for(timeout=timeout)  # the script has started
     page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for(
         state="attached", timeout=timeout
     )
-    page.wait_for_timeout(1500)  # let Plotly finish drawing
+    # Let Plotly finish drawing every chart (a loaded machine can take seconds).
+    page.wait_for_function(
+        """() => {
+            const charts = [...document.querySelectorAll("[data-testid='stPlotlyChart']")];
+            return charts.length > 0 && charts.every((el) => el.querySelector('.main-svg'))
+                && document.querySelector("[data-testid='stSkeleton']") === null;
+        }""",
+        timeout=60_000,
+    )
+    page.wait_for_timeout(1000)
 
 
 def open_page(browser, url: str, name: str):

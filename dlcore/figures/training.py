@@ -99,7 +99,7 @@ def curves_figure(
                 )
         fig.update_yaxes(title_text=_label(name, lang), row=1, col=col)
         if name == "loss":
-            fig.update_yaxes(type="log", row=1, col=col)
+            fig.update_yaxes(type="log", dtick="D2", row=1, col=col)  # 1-2-5 labels
         fig.update_xaxes(
             title_text=t("common.epoch", lang),
             range=[0.5, epochs + 0.5] if epochs else None,
