@@ -49,6 +49,7 @@ CURRICULUM: tuple[PageSpec, ...] = (
     PageSpec("cnn", "nav.cnn", ":material/grid_on:", "nav.section.nets"),
 )
 
+HOME = "home"  # the default page
 _run = threading.local()  # every Streamlit (re)run gets a fresh thread
 
 
@@ -115,27 +116,17 @@ def navigation() -> st.navigation:
     lang = _init_language()
     sections: dict[str, list[st.Page]] = {}
     for spec in available_pages():
-        page = st.Page(
-            str(PAGES_DIR / f"{spec.slug}.py"),
-            title=t(spec.title_key, lang),
-            icon=spec.icon,
-            # The default page is served at "/" but reserves its url_path;
-            # "/home" is served by the hidden alias below.
-            url_path="index" if spec.slug == "home" else spec.slug,
-            default=spec.slug == "home",
-        )
-        sections.setdefault(t(spec.section_key, lang), []).append(page)
-        if page._default:
-            # Keep "/home" working too (links, bookmarks) instead of a
+        section = sections.setdefault(t(spec.section_key, lang), [])
+        entry = {"page": str(PAGES_DIR / f"{spec.slug}.py"), "icon": spec.icon,
+                 "title": t(spec.title_key, lang)}  # fmt: skip
+        if spec.slug == HOME:
+            # The default page is served at "/" but reserves its url_path, so
+            # "/home" (links, bookmarks) is a hidden alias instead of a
             # "Page not found" dialog.
-            alias = st.Page(
-                str(PAGES_DIR / f"{spec.slug}.py"),
-                title=t(spec.title_key, lang),
-                icon=spec.icon,
-                url_path=spec.slug,
-                visibility="hidden",
-            )
-            sections[t(spec.section_key, lang)].append(alias)
+            section.append(st.Page(**entry, url_path="index", default=True))
+            section.append(st.Page(**entry, url_path=HOME, visibility="hidden"))
+        else:
+            section.append(st.Page(**entry, url_path=spec.slug))
     selected = st.navigation(sections, position="sidebar", expanded=True)
     if st.query_params.get("lang") != lang:
         # Shareable links keep the language. Written after st.navigation so

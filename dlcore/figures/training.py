@@ -70,6 +70,7 @@ def curves_figure(
     names = list(metrics) if metrics else _metric_names(history)[:2]
     fig = make_subplots(rows=1, cols=max(1, len(names)), horizontal_spacing=0.1)
     runs = list(dict.fromkeys(history["run"])) if "run" in history else [None]
+    name_of = run_names or (lambda run: run_label(run, lang))
     for col, name in enumerate(names, start=1):
         for run_index, run in enumerate(runs):
             frame = history if run is None else history[history["run"] == run]
@@ -81,7 +82,7 @@ def curves_figure(
                 label = (
                     f"{_label(name, lang)} ({split})"
                     if run is None
-                    else f"{(run_names or (lambda r: run_label(r, lang)))(run)} ({split})"
+                    else f"{name_of(run)} ({split})"
                 )
                 fig.add_scatter(
                     x=list(x),
