@@ -12,7 +12,3 @@ Modules are imported lazily (``from dlcore import datasets``); importing
 """
 
 __version__ = "0.1.0"
-
-#: Bumped whenever a change alters what a training task computes. It is part of
-#: every result-cache key, so stale results are never served after an upgrade.
-CODE_VERSION = "1"

@@ -38,7 +38,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dlcore import codegen, datasets, runtime, train  # runtime configures TF
+from dlcore import codegen, runtime, train  # runtime configures TF
+from dlcore.blocks import FLATTEN_CODE, ParamSpec, digits_flat, resolve_params
 
 tf = runtime.tf()
 import keras  # noqa: E402
@@ -55,69 +56,6 @@ SELU_SCALE = 1.0507009873554804934193349852946
 #: ``sqrt(2 / pi)`` and the cubic coefficient.
 GELU_SQRT_2_OVER_PI = 0.7978845608028654
 GELU_CUBIC = 0.044715
-
-
-@dataclasses.dataclass(frozen=True)
-class ParamSpec:
-    """One parameter of an activation or a loss, with its slider settings.
-
-    A boolean parameter (``default`` is a bool) has no ``min``/``max``/``step``
-    and is shown as a checkbox. ``symbol`` is how the formula writes it.
-    """
-
-    name: str
-    default: float | bool
-    min: float | None = None
-    max: float | None = None
-    step: float | None = None
-    symbol: str = ""
-
-    @property
-    def is_bool(self) -> bool:
-        """True for a checkbox parameter."""
-        return isinstance(self.default, bool)
-
-    def validate(self, value: Any, owner: str) -> float | bool:
-        """Return ``value`` as a float (or bool), or raise a helpful ValueError."""
-        if self.is_bool:
-            if not isinstance(value, (bool, np.bool_)):
-                raise ValueError(
-                    f"{owner}: {self.name} must be True or False, got {value!r}"
-                )
-            return bool(value)
-        try:
-            number = float(value)
-        except (TypeError, ValueError):
-            raise ValueError(
-                f"{owner}: {self.name} must be a number, got {value!r}"
-            ) from None
-        if isinstance(value, (bool, np.bool_)) or not math.isfinite(number):
-            raise ValueError(
-                f"{owner}: {self.name} must be a finite number, got {value!r}"
-            )
-        if not self.min <= number <= self.max:
-            raise ValueError(
-                f"{owner}: {self.name} must be between {self.min} and {self.max}, "
-                f"got {value!r}"
-            )
-        return number
-
-
-def resolve_params(
-    owner: str, specs: Sequence[ParamSpec], params: Mapping[str, Any]
-) -> dict[str, float | bool]:
-    """Fill defaults into ``params`` and validate every value against ``specs``."""
-    known = {p.name: p for p in specs}
-    unknown = sorted(set(params) - set(known))
-    if unknown:
-        expected = sorted(known) or "no parameters"
-        raise ValueError(
-            f"{owner} has no parameter {unknown[0]!r}; expected {expected}"
-        )
-    return {
-        name: spec.validate(params.get(name, spec.default), owner)
-        for name, spec in known.items()
-    }
 
 
 @dataclasses.dataclass(frozen=True)
@@ -949,18 +887,6 @@ def build_mlp(
     return keras.Sequential(layers, name=f"mlp_{get_spec(activation).name}_{depth}")
 
 
-def digits_flat(seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The digits split of ``datasets.load("digits", seed=seed)``, flattened to 64 features.
-
-    Returns:
-        ``(x_train, y_train, x_val, y_val)``; x float32 ``(n, 64)`` in [0, 1],
-        y int32 digit labels.
-    """
-    ds = datasets.load("digits", seed=seed)
-    flat = lambda a: a.reshape(len(a), -1)  # noqa: E731  (N, 8, 8, 1) -> (N, 64)
-    return flat(ds.x_train), ds.y_train, flat(ds.x_val), ds.y_val
-
-
 @dataclasses.dataclass(frozen=True)
 class GradientProbe:
     """Per-layer statistics of one forward/backward pass at initialisation.
@@ -1390,12 +1316,6 @@ _INITIALIZER_CODE = {
     "he_normal": "keras.initializers.HeNormal(seed=seed)",
     "lecun_normal": "keras.initializers.LecunNormal(seed=seed)",
 }
-
-#: Flattens the digits that ``codegen.dataset_code("digits")`` loads.
-FLATTEN_CODE = (
-    "x_train = x_train.reshape(len(x_train), -1)  # (N, 8, 8, 1) -> (N, 64)\n"
-    "x_val = x_val.reshape(len(x_val), -1)"
-)
 
 
 def code_gradient_lab(config: GradientLabConfig) -> str:

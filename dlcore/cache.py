@@ -10,7 +10,8 @@ process-safe, evicts least-recently-used entries beyond a byte limit, and
 offers a cross-process lock — exactly the missing pieces — so it is used here.
 
 Keys are derived from a plain, frozen dataclass config, the task's dotted
-name and :data:`dlcore.CODE_VERSION`:
+name and the task's own version (``Task.version`` in :mod:`dlcore.topics`), so
+a change to one topic's training invalidates only that task's results:
 
 >>> import dataclasses
 >>> @dataclasses.dataclass(frozen=True)
@@ -19,6 +20,8 @@ name and :data:`dlcore.CODE_VERSION`:
 >>> result_key("dlcore.x:train", Cfg()) == result_key("dlcore.x:train", Cfg(8))
 True
 >>> result_key("dlcore.x:train", Cfg()) == result_key("dlcore.x:train", Cfg(16))
+False
+>>> result_key("dlcore.x:train", Cfg(), 1) == result_key("dlcore.x:train", Cfg(), 2)
 False
 """
 
@@ -34,8 +37,6 @@ from typing import Any
 
 import diskcache
 
-import dlcore
-
 #: Default location of the disk store; override with ``DLCORE_CACHE_DIR``.
 DEFAULT_DIR = os.path.join(os.path.expanduser("~"), ".cache", "dl-dashboard", "results")
 
@@ -49,13 +50,13 @@ def config_dict(config: Any) -> dict[str, Any]:
     return json.loads(json.dumps(dataclasses.asdict(config)))
 
 
-def result_key(task: str, config: Any) -> str:
-    """A stable hex key for ``(task, config, code version)``."""
+def result_key(task: str, config: Any, version: int = 0) -> str:
+    """A stable hex key for ``(task, config, task version)``."""
     payload = {
         "task": task,
         "config_type": type(config).__qualname__,
         "config": config_dict(config),
-        "code_version": dlcore.CODE_VERSION,
+        "version": int(version),
     }
     blob = json.dumps(payload, sort_keys=True).encode()
     return hashlib.sha256(blob).hexdigest()[:32]

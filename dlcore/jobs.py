@@ -48,6 +48,7 @@ from collections.abc import Callable
 from typing import Any
 
 from dlcore.cache import ResultCache, result_key
+from dlcore.topics import task_version
 
 TaskFn = Callable[..., Any]
 
@@ -192,7 +193,7 @@ class TrainingService:
 
     def lookup(self, fn: TaskFn, config: Any) -> Any | None:
         """The cached result of ``fn(config)``, or ``None`` (never trains)."""
-        return self.cache.get(result_key(task_name(fn), config))
+        return self.cache.get(result_key(task_name(fn), config, task_version(fn)))
 
     def submit(self, fn: TaskFn, config: Any, *, force: bool = False) -> Handle:
         """Ask for ``fn(config)``; returns a :class:`Handle` to watch it.
@@ -201,7 +202,7 @@ class TrainingService:
         matching job already queued or running is joined instead of repeated.
         """
         task = task_name(fn)
-        key = result_key(task, config)
+        key = result_key(task, config, task_version(fn))
         if not force:
             cached = self.cache.get(key)
             if cached is not None:

@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from dlcore import codegen, runtime, train  # runtime configures TF first
-from dlcore.activations import FLATTEN_CODE, ParamSpec, digits_flat, resolve_params
+from dlcore.blocks import FLATTEN_CODE, ParamSpec, digits_flat, resolve_params
 from dlcore.i18n import t
 
 tf = runtime.tf()

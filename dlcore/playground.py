@@ -15,7 +15,8 @@ import dataclasses
 
 import numpy as np
 
-from dlcore import codegen, datasets, train
+from dlcore import blocks, codegen, datasets, train
+from dlcore.topics import Preset
 from dlcore.train import TaskResult
 
 keras = train.keras
@@ -63,6 +64,65 @@ class PlaygroundConfig:
             raise ValueError("hidden_layers: up to 6 layers of 1–64 neurons")
 
 
+#: Teacher presets (labels: ``playground.preset.<name>`` in the catalogue).
+PRESETS: tuple[Preset, ...] = (
+    Preset("linear_xor", PlaygroundConfig(dataset="xor", hidden_layers=())),
+    Preset(
+        "spiral",
+        PlaygroundConfig(
+            dataset="spiral",
+            noise=0.0,
+            hidden_layers=(16,) * 3,
+            epochs=120,
+            learning_rate=0.01,
+        ),
+    ),  # fmt: skip
+    Preset(
+        "too_fast",
+        PlaygroundConfig(activation="linear", optimizer="sgd", learning_rate=3.0),
+    ),
+    Preset(
+        "overfit",
+        PlaygroundConfig(
+            dataset="xor",
+            noise=0.5,
+            num_samples=60,
+            hidden_layers=(32,) * 3,
+            epochs=200,
+        ),
+    ),  # fmt: skip
+    Preset(
+        "l2",
+        PlaygroundConfig(
+            dataset="xor",
+            noise=0.5,
+            num_samples=60,
+            hidden_layers=(32,) * 3,
+            epochs=200,
+            l2=0.01,
+        ),
+    ),  # fmt: skip
+)
+
+
+def control_values(config: PlaygroundConfig) -> dict[str, object]:
+    """The page's control values (URL parameters) that show ``config``.
+
+    >>> control_values(PlaygroundConfig(hidden_layers=(16, 16)))["pg_width"]
+    16
+    """
+    return {
+        "pg_dataset": config.dataset, "pg_noise": config.noise,
+        "pg_num_samples": config.num_samples,
+        "pg_num_layers": len(config.hidden_layers),
+        "pg_width": config.hidden_layers[0] if config.hidden_layers else 8,
+        "pg_activation": config.activation, "pg_optimizer": config.optimizer,
+        "pg_lr": config.learning_rate, "pg_batch_size": config.batch_size,
+        "pg_epochs": config.epochs, "pg_l2": config.l2, "pg_dropout": config.dropout,
+        "pg_seed": config.seed,
+    }  # fmt: skip
+
+
 def load_data(config: PlaygroundConfig) -> datasets.Dataset:
     return datasets.load(
         config.dataset,
@@ -73,21 +133,8 @@ def load_data(config: PlaygroundConfig) -> datasets.Dataset:
 
 
 def make_optimizer(name: str, learning_rate: float) -> keras.optimizers.Optimizer:
-    if name == "sgd":
-        return keras.optimizers.SGD(learning_rate)
-    if name == "momentum":
-        return keras.optimizers.SGD(learning_rate, momentum=0.9)
-    if name == "adam":
-        return keras.optimizers.Adam(learning_rate)
-    return keras.optimizers.RMSprop(learning_rate)
-
-
-_OPTIMIZER_CODE = {
-    "sgd": "keras.optimizers.SGD(LEARNING_RATE)",
-    "momentum": "keras.optimizers.SGD(LEARNING_RATE, momentum=0.9)",
-    "adam": "keras.optimizers.Adam(LEARNING_RATE)",
-    "rmsprop": "keras.optimizers.RMSprop(LEARNING_RATE)",
-}
+    """The playground's optimizer by name (:func:`dlcore.blocks.make_optimizer`)."""
+    return blocks.make_optimizer(name, learning_rate)
 
 
 def build_model(config: PlaygroundConfig) -> keras.Model:
@@ -186,7 +233,7 @@ def code_playground(config: PlaygroundConfig) -> str:
     )
     model_code = (
         "model = keras.Sequential([\n" + "\n".join(layers) + "\n])\n"
-        f"model.compile(\n    optimizer={_OPTIMIZER_CODE[config.optimizer]},\n"
+        f"model.compile(\n    optimizer={blocks.optimizer_code(config.optimizer, 'LEARNING_RATE')},\n"
         '    loss="binary_crossentropy",\n    metrics=["accuracy"],\n)\nmodel.summary()'
     )
     return codegen.script(

@@ -4,121 +4,63 @@ import streamlit as st
 
 from dlcore import datasets, playground
 from dlcore.figures import playground as figures
-from ui import shell, training
+from ui import charts, shell, state, training
 
 lang = shell.page("playground")
 T = shell.translator(lang)
-
-PRESETS = {  # teacher presets: name -> widget values
-    "linear_xor": {"pg_dataset": "xor", "pg_num_layers": 0, "pg_optimizer": "adam"},
-    "spiral": {"pg_dataset": "spiral", "pg_noise": 0.0, "pg_num_layers": 3, "pg_width": 16,
-               "pg_epochs": 120, "pg_lr": 0.01},
-    "too_fast": {"pg_dataset": "circle", "pg_activation": "linear", "pg_optimizer": "sgd",
-                 "pg_lr": 3.0},
-    "overfit": {"pg_dataset": "xor", "pg_noise": 0.5, "pg_num_samples": 60,
-                "pg_num_layers": 3, "pg_width": 32, "pg_epochs": 200, "pg_l2": 0.0},
-    "l2": {"pg_dataset": "xor", "pg_noise": 0.5, "pg_num_samples": 60,
-           "pg_num_layers": 3, "pg_width": 32, "pg_epochs": 200, "pg_l2": 0.01},
-}  # fmt: skip
-
-
-def apply_preset() -> None:
-    st.session_state.update(PRESETS.get(st.session_state.pg_preset, {}))
-
+D = playground.PlaygroundConfig()  # the defaults of every control
 
 st.title(T("pg.title"))
 st.markdown(T("pg.intro"))
 
-with st.sidebar:
-    st.selectbox(
-        T("common.preset"),
-        ["none", *PRESETS],
-        key="pg_preset",
-        format_func=lambda p: T(f"pg.preset.{p}"),
-        on_change=apply_preset,
-    )
-
 controls, chart = st.columns([1, 2], gap="large")
 with controls:
     st.subheader(T("pg.data"))
-    dataset = st.selectbox(
-        T("pg.dataset"),
-        list(datasets.TOY_GENERATORS),
-        key="pg_dataset",
+    dataset = state.select(
+        "pg_dataset", T("pg.dataset"), list(datasets.TOY_GENERATORS), D.dataset,
         format_func=lambda d: T(f"pg.ds.{d}"),
-        bind="query-params",
-    )
-    noise = st.slider(
-        T("pg.noise"), 0.0, 0.5, 0.1, 0.05, key="pg_noise", bind="query-params"
-    )
-    num_samples = st.select_slider(
-        T("pg.num_samples"),
-        [60, 100, 200, 400, 800],
-        400,
-        key="pg_num_samples",
-        bind="query-params",
-    )
+    )  # fmt: skip
+    noise = state.slider("pg_noise", T("pg.noise"), 0.0, 0.5, D.noise, 0.05)
+    num_samples = state.select(
+        "pg_num_samples", T("pg.num_samples"), [60, 100, 200, 400, 800],
+        D.num_samples, widget="select_slider",
+    )  # fmt: skip
     st.subheader(T("pg.network"))
-    num_layers = st.slider(
-        T("pg.num_layers"), 0, 4, 2, key="pg_num_layers", bind="query-params"
+    num_layers = state.slider(
+        "pg_num_layers", T("pg.num_layers"), 0, 4, len(D.hidden_layers), 1
     )
-    width = st.select_slider(
-        T("pg.width"),
-        [2, 4, 8, 16, 32],
-        8,
-        key="pg_width",
-        bind="query-params",
-        disabled=num_layers == 0,
-    )
-    activation = st.selectbox(
-        T("pg.activation"),
-        playground.ACTIVATIONS,
-        key="pg_activation",
-        bind="query-params",
+    width = state.select(
+        "pg_width", T("pg.width"), [2, 4, 8, 16, 32], D.hidden_layers[0],
+        widget="select_slider", disabled=num_layers == 0,
+    )  # fmt: skip
+    activation = state.select(
+        "pg_activation", T("pg.activation"), playground.ACTIVATIONS, D.activation
     )
     st.subheader(T("pg.training"))
-    optimizer = st.selectbox(
-        T("pg.optimizer"),
-        playground.OPTIMIZERS,
-        key="pg_optimizer",
+    optimizer = state.select(
+        "pg_optimizer", T("pg.optimizer"), playground.OPTIMIZERS, D.optimizer,
         format_func=lambda o: T(f"pg.opt.{o}"),
-        bind="query-params",
-    )
-    learning_rate = st.select_slider(
-        T("pg.learning_rate"),
-        [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0],
-        0.03,
-        key="pg_lr",
-        bind="query-params",
-    )
-    batch_size = st.select_slider(
-        T("pg.batch_size"),
-        [1, 4, 16, 64, 256],
-        16,
-        key="pg_batch_size",
-        bind="query-params",
-    )
-    epochs = st.select_slider(
-        T("pg.epochs"),
-        [20, 60, 120, 200, 400],
-        60,
-        key="pg_epochs",
-        bind="query-params",
-    )
+    )  # fmt: skip
+    learning_rate = state.select(
+        "pg_lr", T("pg.learning_rate"),
+        [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0], D.learning_rate,
+        widget="select_slider",
+    )  # fmt: skip
+    batch_size = state.select(
+        "pg_batch_size", T("pg.batch_size"), [1, 4, 16, 64, 256], D.batch_size,
+        widget="select_slider",
+    )  # fmt: skip
+    epochs = state.select(
+        "pg_epochs", T("pg.epochs"), [20, 60, 120, 200, 400], D.epochs,
+        widget="select_slider",
+    )  # fmt: skip
     with st.expander(T("pg.regularization")):
-        l2 = st.select_slider(
-            T("pg.l2"),
-            [0.0, 0.0001, 0.001, 0.01, 0.1],
-            0.0,
-            key="pg_l2",
-            bind="query-params",
-        )
-        dropout = st.slider(
-            T("pg.dropout"), 0.0, 0.5, 0.0, 0.1, key="pg_dropout", bind="query-params"
-        )
-    seed = st.number_input(
-        T("common.seed"), 0, 9999, 0, key="pg_seed", bind="query-params"
-    )
+        l2 = state.select(
+            "pg_l2", T("pg.l2"), [0.0, 0.0001, 0.001, 0.01, 0.1], D.l2,
+            widget="select_slider",
+        )  # fmt: skip
+        dropout = state.slider("pg_dropout", T("pg.dropout"), 0.0, 0.5, D.dropout, 0.1)
+    seed = state.number("pg_seed", T("common.seed"), 0, 9999, D.seed, 1)
 
 config = playground.PlaygroundConfig(
     dataset=dataset, noise=noise, num_samples=num_samples,
@@ -141,7 +83,7 @@ with chart:
         cols[2].metric(T("pg.val_loss"), f"{m['val_loss']:.3f}")
         art = result.artifacts
         with boundary.container():
-            st.plotly_chart(
+            charts.plotly(
                 figures.boundary_figure(
                     playground.load_data(config),
                     art["grid_x"],

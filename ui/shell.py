@@ -12,7 +12,6 @@ uses ``st.navigation`` for every session.
 
 from __future__ import annotations
 
-import dataclasses
 import importlib.metadata
 import threading
 from collections.abc import Callable
@@ -20,41 +19,25 @@ from pathlib import Path
 
 import streamlit as st
 
+from dlcore import topics
 from dlcore.i18n import LANGS, normalize_lang, t
+from ui import classroom, state
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES_DIR = ROOT / "pages"
 
 
-@dataclasses.dataclass(frozen=True)
-class PageSpec:
-    slug: str  # file stem = URL path: pages/<slug>.py is served at /<slug>
-    title_key: str
-    icon: str
-    section_key: str
-
-
-#: Every page of the curriculum, in teaching order. Pages whose file does not
-#: exist are left out of the navigation (no placeholder pages).
-CURRICULUM: tuple[PageSpec, ...] = (
-    PageSpec("home", "nav.home", ":material/school:", "nav.section.start"),
-    PageSpec("playground", "nav.playground", ":material/hub:", "nav.section.start"),
-    PageSpec(
-        "activations", "nav.activations", ":material/show_chart:", "nav.section.basics"
-    ),
-    PageSpec("losses", "nav.losses", ":material/functions:", "nav.section.basics"),
-    PageSpec(
-        "optimizers", "nav.optimizers", ":material/trending_down:", "nav.section.basics"
-    ),
-    PageSpec("cnn", "nav.cnn", ":material/grid_on:", "nav.section.nets"),
-)
-
 HOME = "home"  # the default page
 _run = threading.local()  # every Streamlit (re)run gets a fresh thread
 
 
-def available_pages() -> list[PageSpec]:
-    return [p for p in CURRICULUM if (PAGES_DIR / f"{p.slug}.py").exists()]
+def available_pages() -> list[topics.Topic]:
+    """The registry's topics whose page file exists, in curriculum order."""
+    return [p for p in topics.TOPICS if (PAGES_DIR / f"{p.slug}.py").exists()]
+
+
+def icon(topic: topics.Topic) -> str:
+    return f":material/{topic.icon}:"
 
 
 def current_lang() -> str:
@@ -116,9 +99,12 @@ def navigation() -> st.navigation:
     lang = _init_language()
     sections: dict[str, list[st.Page]] = {}
     for spec in available_pages():
-        section = sections.setdefault(t(spec.section_key, lang), [])
-        entry = {"page": str(PAGES_DIR / f"{spec.slug}.py"), "icon": spec.icon,
-                 "title": t(spec.title_key, lang)}  # fmt: skip
+        section = sections.setdefault(t(topics.SECTIONS[spec.section], lang), [])
+        entry = {
+            "page": str(PAGES_DIR / f"{spec.slug}.py"),
+            "icon": icon(spec),
+            "title": t(spec.title_key, lang),
+        }
         if spec.slug == HOME:
             # The default page is served at "/" but reserves its url_path, so
             # "/home" (links, bookmarks) is a hidden alias instead of a
@@ -135,16 +121,7 @@ def navigation() -> st.navigation:
     _runtime_panel(lang)
     bad = st.session_state.pop("_bad_lang", None)
     if bad is not None:
-        st.toast(
-            t(
-                "error.bad_param",
-                lang,
-                name="lang",
-                value=bad,
-                reason="expected en or zh",
-            ),
-            icon=":material/warning:",
-        )
+        state.notice("lang", bad, "expected en or zh")
     return selected
 
 
@@ -155,16 +132,20 @@ def page(slug: str) -> str:
         # server start): install the real navigation, then render this page.
         navigation()
     _run.page = slug
-    return current_lang()
+    lang = current_lang()
+    state.begin(slug, lang)
+    classroom.sidebar(slug, lang)
+    classroom.banner(lang)
+    return lang
 
 
 def page_link(slug: str, lang: str, label: str | None = None) -> None:
     """A link to another page that keeps the language in the URL."""
-    spec = next(p for p in CURRICULUM if p.slug == slug)
+    spec = topics.topic(slug)
     st.page_link(
         str(PAGES_DIR / f"{slug}.py"),
         label=label or t(spec.title_key, lang),
-        icon=spec.icon,
+        icon=icon(spec),
         query_params={"lang": lang},
     )
 

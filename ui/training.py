@@ -17,12 +17,16 @@ from typing import Any
 
 import streamlit as st
 
-from dlcore import cache, jobs
+from dlcore import cache, compare, jobs
 from dlcore.figures import training as training_figures
 from dlcore.i18n import t
+from ui import charts
 
 #: Redraw the live chart at most this often (seconds).
 LIVE_REDRAW_SECONDS = 0.3
+#: Pinned runs kept per task and browser session.
+MAX_PINS = 8
+_PINS = "_pins"  # session key: {task key: [compare.Pin, ...]}
 
 
 @st.cache_resource(show_spinner=False)
@@ -67,6 +71,7 @@ def run_task(
     epochs: int | None = None,
     show_curves: bool = True,
     run_names: Callable[[str], str] | None = None,
+    pin: bool = True,
 ) -> Any | None:
     """Train ``fn(config)`` through the shared service, showing live progress.
 
@@ -80,6 +85,7 @@ def run_task(
         epochs: Epochs per run, to fix the x axis of the live chart.
         show_curves: Draw the final learning curves.
         run_names: Legend label of each run (several runs), live and final.
+        pin: Offer "Pin this run" and the comparison of pinned runs.
 
     Returns:
         The task's result, or ``None`` when it failed or was cancelled (a
@@ -106,7 +112,7 @@ def run_task(
         and getattr(result, "history", None) is not None
         and len(result.history)
     ):
-        st.plotly_chart(
+        charts.plotly(
             training_figures.curves_figure(
                 result.history, epochs=epochs, lang=lang, run_names=run_names
             ),
@@ -114,7 +120,59 @@ def run_task(
         )
     if code:
         code_panel(code, lang=lang, key=key, file_name=code_file)
+    if pin and getattr(result, "history", None) is not None and len(result.history):
+        compare_panel(key, config, result, lang=lang)
     return result
+
+
+def pins(key: str) -> list[compare.Pin]:
+    """This session's pinned runs of the task shown under ``key``."""
+    return st.session_state.setdefault(_PINS, {}).setdefault(key, [])
+
+
+def compare_panel(key: str, config: Any, result: Any, *, lang: str) -> None:
+    """ "Pin this run", then the pinned runs: settings that differ, final
+    metrics, one overlay chart of a chosen curve, "clear" and a CSV download.
+    """
+    pinned = pins(key)
+    current = compare.pin(config, result.history, getattr(result, "metrics", {}))
+    numbers = [i for i, p in enumerate(pinned, 1) if p.settings == current.settings]
+    if numbers:
+        st.caption(t("compare.pinned", lang, n=numbers[0]))
+    elif st.button(
+        t("compare.pin", lang), key=f"{key}_pin", icon=":material/push_pin:"
+    ):
+        pinned.append(current)
+        if len(pinned) > MAX_PINS:
+            del pinned[0]
+            st.toast(t("compare.limit", lang, limit=MAX_PINS))
+        st.rerun()
+    if not pinned:
+        return
+    with st.expander(t("compare.title", lang, count=len(pinned)), expanded=True,
+                     icon=":material/compare_arrows:"):  # fmt: skip
+        st.caption(t("compare.help", lang))
+        frame = compare.table(pinned)
+        if len(pinned) > 1 and not compare.differing(pinned):
+            st.caption(t("compare.same", lang))
+        st.dataframe(frame, hide_index=True, key=f"{key}_pins_table")
+        names = compare.curve_metrics(pinned)
+        if names:
+            metric = st.selectbox(t("compare.metric", lang), names,
+                                  key=f"{key}_pins_metric")  # fmt: skip
+            charts.plotly(
+                training_figures.compare_figure(pinned, metric, lang=lang),
+                key=f"{key}_pins_chart",
+            )
+        left, right = st.columns(2)
+        left.download_button(
+            t("compare.csv", lang), frame.to_csv(index=False), file_name="runs.csv",
+            mime="text/csv", key=f"{key}_pins_csv", icon=":material/download:",
+        )  # fmt: skip
+        if right.button(t("compare.clear", lang), key=f"{key}_pins_clear",
+                        icon=":material/delete:"):  # fmt: skip
+            pinned.clear()
+            st.rerun()
 
 
 def _watch(
@@ -147,11 +205,12 @@ def _watch(
                 now = time.monotonic()
                 if len(snap.events) != drawn and now - last_draw >= LIVE_REDRAW_SECONDS:
                     history = training_figures.events_to_history(snap.events)
-                    chart.plotly_chart(
+                    charts.plotly(
                         training_figures.curves_figure(
                             history, epochs=epochs, lang=lang, run_names=run_names
                         ),
                         key=f"{key}_live_{len(snap.events)}",
+                        where=chart,
                     )
                     drawn, last_draw = len(snap.events), now
             snap = handle.wait(0.2)

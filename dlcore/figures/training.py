@@ -114,3 +114,52 @@ def _label(metric: str, lang: str) -> str:
     key = f"common.{metric}"
     translated = t(key, lang)
     return metric if translated == key else translated
+
+
+def compare_figure(
+    pins: Sequence[Any],
+    metric: str,
+    *,
+    lang: str = "en",
+    height: int = theme.HEIGHT,
+) -> go.Figure:
+    """The ``metric`` curve of every pinned run on one chart, epochs aligned.
+
+    ``pins`` are :class:`dlcore.compare.Pin`; runs with several sub-runs (a
+    ``run`` column) get one line each, labelled "run k · name". A loss is
+    drawn on a log axis.
+    """
+    fig = go.Figure()
+    run_word = t("compare.run", lang)
+    for number, pinned in enumerate(pins, start=1):
+        history = pinned.history
+        subruns = list(dict.fromkeys(history["run"])) if "run" in history else [None]
+        for sub_index, sub in enumerate(subruns):
+            frame = history if sub is None else history[history["run"] == sub]
+            x = frame.get("epoch", frame.index)
+            name = f"{run_word} {number}"
+            if sub is not None:
+                name += f" · {run_label(sub, lang)}"
+            fig.add_scatter(
+                x=list(x),
+                y=list(frame[metric]),
+                name=name,
+                mode="lines+markers" if len(frame) < 30 else "lines",
+                line={
+                    "color": theme.color(number - 1),
+                    "dash": ("solid", "dash", "dot", "dashdot")[sub_index % 4],
+                },
+            )
+    base = metric.removeprefix("val_")
+    split = t(
+        "common.validation" if metric.startswith("val_") else "common.train", lang
+    )
+    theme.styled(
+        fig,
+        height=height,
+        x_title=t("common.epoch", lang),
+        y_title=f"{_label(base, lang)} ({split})",
+    )
+    if base == "loss":
+        fig.update_yaxes(type="log", dtick="D2")
+    return fig

@@ -1,6 +1,15 @@
 """Strings of the activation-function topic (激活函数): figures, tables, lab."""
 
 STRINGS: dict[str, tuple[str, str]] = {
+    # navigation title and home-page blurb of this topic
+    "nav.activations": ("Activations", "激活函数"),
+    "home.about.activations": (
+        "ReLU, sigmoid, tanh, GELU and the rest of keras.activations: shapes, "
+        "gradients, softmax, and why deep sigmoid networks stop learning (vanishing "
+        "gradients).",
+        "ReLU、sigmoid、tanh、GELU 等 keras.activations 中的激活函数：形状、梯度、softmax，"
+        "以及为什么深层 sigmoid 网络学不动（梯度消失）。",
+    ),
     "act.title": ("Activation functions", "激活函数"),
     "act.intro": (
         "A neuron outputs f(w·x + b). The derivative f′ decides how much gradient "

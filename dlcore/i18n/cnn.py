@@ -1,6 +1,15 @@
 """Strings of the CNN page (卷积神经网络) and its figures."""
 
 STRINGS: dict[str, tuple[str, str]] = {
+    # navigation title and home-page blurb of this topic
+    "nav.cnn": ("CNN", "卷积神经网络"),
+    "home.about.cnn": (
+        "Convolution, padding, stride and pooling step by step; a small convolutional "
+        "neural network reads handwritten digits, and what its filters and feature maps "
+        "see.",
+        "逐步演示卷积、填充、步幅和池化；一个小型卷积神经网络识别手写数字，并查看它的"
+        "卷积核和特征图。",
+    ),
     # page
     "cnn.title": ("Convolutional neural networks", "卷积神经网络"),
     "cnn.intro": (

@@ -12,12 +12,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "nav.section.start": ("Start", "入门"),
     "nav.section.basics": ("Building blocks", "基础组件"),
     "nav.section.nets": ("Networks", "网络"),
-    "nav.home": ("Home", "首页"),
-    "nav.playground": ("MLP playground", "多层感知机游乐场"),
-    "nav.activations": ("Activations", "激活函数"),
-    "nav.losses": ("Losses", "损失函数"),
-    "nav.optimizers": ("Optimizers", "优化器"),
-    "nav.cnn": ("CNN", "卷积神经网络"),
     # runtime panel
     "runtime.title": ("Runtime", "运行环境"),
     "runtime.tensorflow": ("TensorFlow", "TensorFlow"),
@@ -66,6 +60,57 @@ STRINGS: dict[str, tuple[str, str]] = {
     "train.failed": ("Training failed: {error}", "训练失败：{error}"),
     "train.retrain": ("Retrain", "重新训练"),
     "train.curves": ("Learning curves", "学习曲线"),
+    # classroom tools (ui/classroom.py, ui/state.py)
+    "classroom.title": ("Teacher tools", "教师工具"),
+    "classroom.projector": ("Projector mode", "投影模式"),
+    "classroom.projector_help": (
+        "Larger text, lines and markers on every chart, for the back of the room.",
+        "所有图表的文字、线条和标记都放大，教室后排也看得清。",
+    ),
+    "classroom.show_qr": ("Show this page to the class", "把本页展示给全班"),
+    "classroom.scan": (
+        "Scan to open this page with these settings",
+        "扫码打开本页（保留当前设置）",
+    ),
+    "classroom.teacher_view": (
+        "Teacher view: hide or lock controls",
+        "教师视图：隐藏或锁定控件",
+    ),
+    "classroom.hide": ("Hide these controls", "隐藏这些控件"),
+    "classroom.lock": (
+        "Lock these controls (shown, not editable)",
+        "锁定这些控件（可见但不可改）",
+    ),
+    "classroom.name": ("Name this setup (optional)", "为这个设置命名（可选）"),
+    "classroom.link": (
+        "Link for the class (the current settings, with these controls hidden or locked):",
+        "给全班的链接（当前设置，并隐藏或锁定所选控件）：",
+    ),
+    "classroom.locked": ("Locked by the teacher", "已被教师锁定"),
+    "classroom.tabs": ("Open tab", "打开的标签页"),
+    "compare.pin": ("Pin this run", "固定这次运行"),
+    "compare.pinned": ("Pinned as run {n}", "已固定为第 {n} 次运行"),
+    "compare.title": (
+        "Compare pinned runs ({count})",
+        "比较已固定的运行（{count} 次）",
+    ),
+    "compare.help": (
+        "Pin runs with different settings, then compare them here: the settings that "
+        "differ, the final metrics and the learning curves on one chart.",
+        "用不同设置固定几次运行，然后在这里比较：不同的设置、最终指标，以及同一张图上的学习曲线。",
+    ),
+    "compare.metric": ("Curve to compare", "要比较的曲线"),
+    "compare.clear": ("Clear pinned runs", "清除已固定的运行"),
+    "compare.csv": ("Download the table (CSV)", "下载表格（CSV）"),
+    "compare.run": ("run", "运行"),
+    "compare.same": (
+        "All pinned runs have the same settings.",
+        "所有固定的运行设置都相同。",
+    ),
+    "compare.limit": (
+        "At most {limit} runs are kept; the oldest was dropped.",
+        "最多保留 {limit} 次运行，已移除最早的一次。",
+    ),
     # errors
     "error.bad_param": (
         "Ignored the URL parameter {name}={value!r}: {reason}",

@@ -1,6 +1,14 @@
 """Strings of the home page: the curriculum, tensors and the training loop."""
 
 STRINGS: dict[str, tuple[str, str]] = {
+    # navigation title and home-page blurb of this topic
+    "nav.home": ("Home", "首页"),
+    "home.about.home": (
+        "Tensors from 0-D to 4-D, reshape and transpose; the four phases of one training "
+        "step on a one-neuron linear regression.",
+        "从 0 维到 4 维的张量、改变形状与转置；在单个神经元的线性回归上看清一个训练步的"
+        "四个阶段。",
+    ),
     "home.title": ("Deep learning, hands-on", "动手玩深度学习"),
     "home.intro": (
         "Every chart in this app comes from a **real Keras model trained by TensorFlow** on "
@@ -15,42 +23,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     # 1. curriculum map
     "home.map.title": ("What you will learn", "学习路线"),
-    "home.about.home": (
-        "Tensors from 0-D to 4-D, reshape and transpose; the four phases of one training "
-        "step on a one-neuron linear regression.",
-        "从 0 维到 4 维的张量、改变形状与转置；在单个神经元的线性回归上看清一个训练步的"
-        "四个阶段。",
-    ),
-    "home.about.playground": (
-        "A multilayer perceptron separates two classes of points: depth, width, "
-        "activation, learning rate, overfitting and regularization.",
-        "多层感知机把两类点分开：深度、宽度、激活函数、学习率、过拟合与正则化。",
-    ),
-    "home.about.activations": (
-        "ReLU, sigmoid, tanh, GELU and the rest of keras.activations: shapes, "
-        "gradients, softmax, and why deep sigmoid networks stop learning (vanishing "
-        "gradients).",
-        "ReLU、sigmoid、tanh、GELU 等 keras.activations 中的激活函数：形状、梯度、softmax，"
-        "以及为什么深层 sigmoid 网络学不动（梯度消失）。",
-    ),
-    "home.about.losses": (
-        "Mean squared error, cross-entropy, Huber and more: what each loss function "
-        "punishes, how it handles outliers, and which loss goes with which task.",
-        "均方误差、交叉熵、Huber 等损失函数：每种损失惩罚什么、如何对待离群点，以及"
-        "什么任务该用什么损失。",
-    ),
-    "home.about.optimizers": (
-        "SGD, momentum, RMSProp and Adam race on loss landscapes; learning-rate "
-        "schedules, gradient clipping and batch size.",
-        "SGD、动量法、RMSProp 和 Adam 在损失曲面上比赛；学习率调度、梯度裁剪与批量大小。",
-    ),
-    "home.about.cnn": (
-        "Convolution, padding, stride and pooling step by step; a small convolutional "
-        "neural network reads handwritten digits, and what its filters and feature maps "
-        "see.",
-        "逐步演示卷积、填充、步幅和池化；一个小型卷积神经网络识别手写数字，并查看它的"
-        "卷积核和特征图。",
-    ),
     # 2. tensors
     "home.tensor.title": ("Tensors: how data is stored", "张量：数据如何存储"),
     "home.tensor.intro": (

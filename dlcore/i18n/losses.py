@@ -1,6 +1,14 @@
 """Strings of the loss-function topic (损失函数): figures, tables, labs."""
 
 STRINGS: dict[str, tuple[str, str]] = {
+    # navigation title and home-page blurb of this topic
+    "nav.losses": ("Losses", "损失函数"),
+    "home.about.losses": (
+        "Mean squared error, cross-entropy, Huber and more: what each loss function "
+        "punishes, how it handles outliers, and which loss goes with which task.",
+        "均方误差、交叉熵、Huber 等损失函数：每种损失惩罚什么、如何对待离群点，以及"
+        "什么任务该用什么损失。",
+    ),
     "loss.title": ("Loss functions", "损失函数"),
     "loss.intro": (
         "The loss turns 'how wrong is the prediction' into one number; its "

@@ -1,6 +1,13 @@
 """Strings of the Optimizers topic (landscapes, optimizers, schedules, figures)."""
 
 STRINGS: dict[str, tuple[str, str]] = {
+    # navigation title and home-page blurb of this topic
+    "nav.optimizers": ("Optimizers", "优化器"),
+    "home.about.optimizers": (
+        "SGD, momentum, RMSProp and Adam race on loss landscapes; learning-rate "
+        "schedules, gradient clipping and batch size.",
+        "SGD、动量法、RMSProp 和 Adam 在损失曲面上比赛；学习率调度、梯度裁剪与批量大小。",
+    ),
     "opt.title": ("Optimizers", "优化器"),
     # optimizers (registry keys of dlcore.optimizers.OPTIMIZERS)
     "opt.name.sgd": ("SGD", "随机梯度下降 (SGD)"),

@@ -1,6 +1,13 @@
 """Strings of the MLP playground page."""
 
 STRINGS: dict[str, tuple[str, str]] = {
+    # navigation title and home-page blurb of this topic
+    "nav.playground": ("MLP playground", "多层感知机游乐场"),
+    "home.about.playground": (
+        "A multilayer perceptron separates two classes of points: depth, width, "
+        "activation, learning rate, overfitting and regularization.",
+        "多层感知机把两类点分开：深度、宽度、激活函数、学习率、过拟合与正则化。",
+    ),
     "pg.title": ("MLP playground", "多层感知机游乐场"),
     "pg.intro": (
         "A real `keras.Sequential` network learns to separate two classes of points. "

@@ -1,0 +1,344 @@
+"""The curriculum: one registry of topics, in teaching order.
+
+Everything that lists pages or training tasks is derived from :data:`TOPICS`:
+the navigation and the home page's map (``ui/shell.py``), the teacher presets
+(``ui/classroom.py``), the cache keys (a task's ``version`` invalidates only
+that task's cached results, :func:`task_version`), ``bench/``'s task list and
+the contract tests (``tests/test_contract.py``).
+
+Adding a page = the topic's own files (``dlcore/<slug>…``, ``dlcore/figures/
+<slug>.py``, ``dlcore/i18n/<slug>.py``, ``pages/<slug>.py``, ``tests/test_
+<slug>*.py``) plus one :class:`Topic` line here. See the README, "Adding a page".
+
+Tasks, configs, presets and exports are named by import path
+(``"dlcore.playground:train_playground"``) and resolved on first use, so the
+navigation can be drawn without importing TensorFlow.
+
+>>> [t.slug for t in TOPICS][:3]
+['home', 'playground', 'activations']
+>>> topic("playground").tasks[0].name
+'playground.mlp'
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+from collections.abc import Callable, Mapping
+from typing import Any
+
+#: Navigation sections in order: id -> i18n key of the section title.
+SECTIONS: dict[str, str] = {
+    "start": "nav.section.start",
+    "basics": "nav.section.basics",
+    "nets": "nav.section.nets",
+}
+
+
+def resolve(path: str) -> Any:
+    """The object named by ``"package.module:attribute"``.
+
+    >>> resolve("dlcore.topics:resolve") is resolve
+    True
+    """
+    module, _, attribute = path.partition(":")
+    if not attribute:
+        raise ValueError(f"expected 'module:attribute', got {path!r}")
+    value: Any = importlib.import_module(module)
+    for part in attribute.split("."):
+        value = getattr(value, part)
+    return value
+
+
+@dataclasses.dataclass(frozen=True)
+class Task:
+    """One training task of a topic (a module-level function the server runs).
+
+    Attributes:
+        name: Stable id, ``"<slug>.<task>"``: pinned runs, bench rows.
+        train: Import path of ``train(config, *, on_progress, should_stop)``,
+            which returns a :class:`dlcore.train.TaskResult`.
+        config: Import path of its frozen, validated config dataclass; the
+            defaults are the page's defaults.
+        export: Import path of ``export(config) -> str``, the standalone Keras
+            script that reproduces the run with ``model.fit``.
+        controls: Import path of ``controls(config) -> {control key: value}``,
+            the page controls that show ``config`` (for presets and links).
+            Default: ``{"<prefix>_<field>": value}`` for every config field.
+        version: Bump when the training code changes: only this task's cached
+            results are invalidated.
+        metric: The headline metric (bench, compare-runs tables).
+    """
+
+    name: str
+    train: str
+    config: str
+    export: str | None = None
+    version: int = 1
+    metric: str | None = None
+    controls: str | None = None
+
+    @property
+    def train_fn(self) -> Callable[..., Any]:
+        return resolve(self.train)
+
+    @property
+    def config_type(self) -> type:
+        return resolve(self.config)
+
+    @property
+    def export_fn(self) -> Callable[[Any], str] | None:
+        return resolve(self.export) if self.export else None
+
+    def default_config(self) -> Any:
+        return self.config_type()
+
+    def control_values(self, config: Any, prefix: str) -> dict[str, Any]:
+        """The page control values that show ``config``."""
+        if self.controls:
+            return dict(resolve(self.controls)(config))
+        return {
+            f"{prefix}_{field.name}": getattr(config, field.name)
+            for field in dataclasses.fields(config)
+        }
+
+
+@dataclasses.dataclass(frozen=True)
+class Preset:
+    """A teacher preset: a validated config and/or page control values.
+
+    Attributes:
+        name: Stable id; its label is the catalogue key ``<slug>.preset.<name>``.
+        config: A task config instance (validated by its own constructor);
+            its fields set that task's controls.
+        controls: Other control values by control key (validated by the same
+            rules as URL values when applied).
+        tab: The tab to open (a tab id of the page).
+    """
+
+    name: str
+    config: Any = None
+    controls: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    tab: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Topic:
+    """One page of the curriculum.
+
+    Attributes:
+        slug: URL path (``/<slug>``), page file ``pages/<slug>.py``, catalogue
+            prefix (``nav.<slug>``, ``home.about.<slug>``).
+        section: A key of :data:`SECTIONS`.
+        prefix: Prefix of the page's control keys (URL parameter names):
+            ``<prefix>_<name>``, ``<prefix>_tab``, ``<prefix>_preset``.
+        icon: A Material Symbols name (``":material/<icon>:"``).
+        tasks: Its training tasks.
+        presets: Import path of a sequence of :class:`Preset` (or ``None``).
+    """
+
+    slug: str
+    section: str
+    icon: str
+    prefix: str
+    tasks: tuple[Task, ...] = ()
+    presets: str | None = None
+
+    @property
+    def title_key(self) -> str:
+        return f"nav.{self.slug}"
+
+    @property
+    def about_key(self) -> str:
+        return f"home.about.{self.slug}"
+
+    def load_presets(self) -> tuple[Preset, ...]:
+        return tuple(resolve(self.presets)) if self.presets else ()
+
+    def preset_values(self, preset: Preset) -> dict[str, Any]:
+        """Control values of ``preset``: its config's, its controls, its tab.
+
+        Raises:
+            ValueError: the preset's config belongs to none of the tasks.
+        """
+        values: dict[str, Any] = {}
+        if preset.config is not None:
+            task = next(
+                (t for t in self.tasks if isinstance(preset.config, t.config_type)),
+                None,
+            )
+            if task is None:
+                raise ValueError(
+                    f"preset {preset.name!r}: {type(preset.config).__name__} is "
+                    f"not the config of a {self.slug} task"
+                )
+            values.update(task.control_values(preset.config, self.prefix))
+        values.update(preset.controls)
+        if preset.tab is not None:
+            values[f"{self.prefix}_tab"] = preset.tab
+        return values
+
+
+def _task(slug: str, name: str, module: str, train: str, config: str,
+          export: str | None, *, version: int = 1, metric: str | None = None,
+          controls: str | None = None) -> Task:  # fmt: skip
+    return Task(
+        name=f"{slug}.{name}",
+        train=f"{module}:{train}",
+        config=f"{module}:{config}",
+        export=f"{module}:{export}" if export else None,
+        version=version,
+        metric=metric,
+        controls=f"{module}:{controls}" if controls else None,
+    )
+
+
+#: Every topic, in teaching order. Pages whose file does not exist yet are
+#: left out of the navigation (no placeholder pages).
+TOPICS: tuple[Topic, ...] = (
+    Topic("home", "start", "school", "home", presets=None),
+    Topic(
+        "playground",
+        "start",
+        "hub",
+        "pg",
+        tasks=(
+            _task(
+                "playground",
+                "mlp",
+                "dlcore.playground",
+                "train_playground",
+                "PlaygroundConfig",
+                "code_playground",
+                metric="val_accuracy",
+                controls="control_values",
+            ),
+        ),
+        presets="dlcore.playground:PRESETS",
+    ),  # fmt: skip
+    Topic(
+        "activations",
+        "basics",
+        "show_chart",
+        "act",
+        tasks=(
+            _task(
+                "activations",
+                "gradient_lab",
+                "dlcore.activations",
+                "train_gradient_lab",
+                "GradientLabConfig",
+                "code_gradient_lab",
+                metric="val_accuracy",
+            ),
+        ),
+        presets=None,
+    ),  # fmt: skip
+    Topic(
+        "losses",
+        "basics",
+        "functions",
+        "loss",
+        tasks=(
+            _task(
+                "losses",
+                "outlier_lab",
+                "dlcore.losses",
+                "train_outlier_lab",
+                "OutlierLabConfig",
+                "code_outlier_lab",
+            ),
+            _task(
+                "losses",
+                "pairing",
+                "dlcore.losses",
+                "train_loss_pairing",
+                "LossPairingConfig",
+                "code_loss_pairing",
+            ),
+        ),
+        presets=None,
+    ),  # fmt: skip
+    Topic(
+        "optimizers",
+        "basics",
+        "trending_down",
+        "opt",
+        tasks=(
+            _task(
+                "optimizers",
+                "race",
+                "dlcore.optimizers",
+                "train_race",
+                "RaceConfig",
+                "code_race",
+            ),
+        ),
+        presets=None,
+    ),  # fmt: skip
+    Topic(
+        "cnn",
+        "nets",
+        "grid_on",
+        "cnn",
+        tasks=(
+            _task(
+                "cnn",
+                "train",
+                "dlcore.cnn",
+                "train_cnn",
+                "CNNConfig",
+                "code_cnn",
+                metric="test_accuracy",
+            ),
+            _task(
+                "cnn",
+                "transfer",
+                "dlcore.cnn",
+                "train_transfer",
+                "TransferConfig",
+                "code_transfer",
+            ),
+        ),
+        presets=None,
+    ),  # fmt: skip
+)
+
+
+def topic(slug: str) -> Topic:
+    """The topic with this slug; ``KeyError`` if there is none."""
+    for entry in TOPICS:
+        if entry.slug == slug:
+            return entry
+    raise KeyError(slug)
+
+
+def all_tasks() -> list[Task]:
+    return [task for entry in TOPICS for task in entry.tasks]
+
+
+def task_named(name: str) -> Task:
+    for task in all_tasks():
+        if task.name == name:
+            return task
+    raise KeyError(name)
+
+
+def task_for(fn: Callable[..., Any]) -> Task | None:
+    """The registered task whose train function is ``fn`` (``None`` if none).
+
+    Only tasks whose import path ends in ``fn``'s name are resolved, so this
+    imports at most the topic that ``fn`` comes from.
+    """
+    name = getattr(fn, "__name__", "")
+    for task in all_tasks():
+        short = task.train.rpartition(":")[2].rpartition(".")[2]
+        if short == name and task.train_fn is fn:
+            return task
+    return None
+
+
+def task_version(fn: Callable[..., Any]) -> int:
+    """The cache version of a train function (0 for unregistered functions)."""
+    task = task_for(fn)
+    return task.version if task else 0

@@ -1,0 +1,448 @@
+"""One classroom-state helper: every control of every page goes through it.
+
+A control (``select``, ``slider``, ``toggle``…) is a Streamlit widget whose
+value is mirrored in the URL as a *stable id*: an option id (``circle``), a
+number (``0.03``), ``1``/``0``, a tab slug — never the translated label. So a
+link made in Chinese opens the same setup in English and back.
+
+- **URL in.** The first time a control renders in a session (a shared link, a
+  reload), its URL value is validated (type, range, finiteness, non-empty,
+  known option). A bad value falls back to the default with a toast naming the
+  parameter; no exception reaches the page.
+- **URL out.** After the widget, the URL holds its id, or nothing when the
+  value is the default (links stay short).
+- **Language.** A language switch re-labels every widget at once: the value
+  is re-assigned through Session State, so the browser shows the new labels.
+- **Teacher.** ``?hide=key1,key2`` hides controls (their value still comes
+  from the URL or the default) and ``?lock=…`` shows them disabled.
+- **Presets.** :func:`apply` sets any set of control values (a preset,
+  validated like URL values) before the widgets are drawn.
+- **Tabs.** :func:`tabs`: the open tab is a slug in the URL; only the open
+  tab's code runs.
+
+Widget keys double as URL parameter names: they are a public contract
+(shared links), so keep them stable.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import streamlit as st
+
+from dlcore.i18n import t
+
+_run = threading.local()  # this run's page, language and controls
+_LANG_SEEN = "_state_lang"  # key -> language its labels were last drawn in
+_CONTROLS = "_state_controls"  # slug -> {key: label}: what the teacher can hide
+_CANON = "_state_value"  # key -> the control's value (tabs: the tab id)
+_SPECS = "_state_specs"  # key -> Spec, for callbacks that run before the widgets
+HIDE, LOCK, TITLE = "hide", "lock", "title"
+RESERVED = frozenset({"lang", HIDE, LOCK, TITLE})
+_MAX_URL_VALUE = 200  # characters of a URL value shown back in a notice
+
+
+# ----------------------------------------------------------------------------
+# Specs and the URL codec
+# ----------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Spec:
+    """What a control accepts: its kind, default and options or range."""
+
+    key: str
+    kind: str  # "select" | "multi" | "number" | "toggle" | "tab" | "text"
+    default: Any
+    options: tuple[Any, ...] | None = None
+    low: float | None = None
+    high: float | None = None
+    step: float | None = None
+    integer: bool = False
+
+
+class BadValue(ValueError):
+    """A URL or preset value a control does not accept (the reason is the text)."""
+
+
+def option_id(value: Any) -> str:
+    """The URL id of an option: strings as they are, numbers as ``%g``-like.
+
+    >>> option_id("circle"), option_id(0.0001), option_id(3), option_id(True)
+    ('circle', '0.0001', '3', '1')
+    """
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float):
+        return repr(value) if abs(value) >= 1e16 else f"{value:.12g}"
+    return str(value)
+
+
+def encode(spec: Spec, value: Any) -> str:
+    """``value`` as it is written in the URL."""
+    if spec.kind == "multi":
+        return ",".join(option_id(v) for v in value)
+    return option_id(value)
+
+
+def _number(text: str, spec: Spec) -> float | int:
+    try:
+        number = float(text)
+    except ValueError:
+        raise BadValue("not a number") from None
+    if not math.isfinite(number):
+        raise BadValue("not a finite number")
+    low = -math.inf if spec.low is None else spec.low
+    high = math.inf if spec.high is None else spec.high
+    if not low <= number <= high:
+        raise BadValue(f"outside {low:g}…{high:g}")
+    if spec.step:
+        base = spec.low if spec.low is not None else 0.0
+        number = base + round((number - base) / spec.step) * spec.step
+        number = min(max(number, low), high)
+    if spec.integer:
+        if not float(number).is_integer():
+            raise BadValue("not a whole number")
+        return int(number)
+    return round(float(number), 10)
+
+
+def _option(text: str, spec: Spec) -> Any:
+    assert spec.options is not None
+    for option in spec.options:
+        if option_id(option) == text:
+            return option
+    numeric = [o for o in spec.options if isinstance(o, (int, float))]
+    if numeric and not isinstance(numeric[0], bool):
+        try:
+            number = float(text)
+        except ValueError:
+            number = math.nan
+        for option in numeric:
+            if math.isclose(number, float(option), rel_tol=1e-9, abs_tol=1e-12):
+                return option
+    shown = ", ".join(option_id(o) for o in spec.options[:8])
+    more = ", …" if len(spec.options) > 8 else ""
+    raise BadValue(f"expected one of {shown}{more}")
+
+
+def decode(spec: Spec, text: Any) -> Any:
+    """The control value for URL text ``text``; :class:`BadValue` if invalid.
+
+    >>> decode(Spec("n", "number", 1, low=0, high=4, step=1, integer=True), "3")
+    3
+    >>> decode(Spec("d", "select", "a", options=("a", "b")), "c")
+    Traceback (most recent call last):
+    ...
+    ui.state.BadValue: expected one of a, b
+    """
+    if isinstance(text, list):
+        text = text[-1] if text else ""
+    text = str(text)
+    if spec.kind == "text":
+        if len(text) > _MAX_URL_VALUE:
+            raise BadValue("too long")
+        return text
+    if spec.kind == "multi":
+        if text == "":
+            return []
+        values = [_option(part, spec) for part in text.split(",")]
+        return list(dict.fromkeys(values))
+    if text.strip() == "":
+        raise BadValue("empty")
+    if spec.kind == "toggle":
+        lowered = text.strip().lower()
+        if lowered in ("1", "true", "yes", "on"):
+            return True
+        if lowered in ("0", "false", "no", "off"):
+            return False
+        raise BadValue("expected 1 or 0")
+    if spec.kind in ("select", "tab"):
+        return _option(text, spec)
+    return _number(text, spec)
+
+
+def validate(spec: Spec, value: Any) -> Any:
+    """A Python value (a preset's) checked by the same rules as URL values."""
+    return decode(spec, encode(spec, value))
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$&:])")
+
+
+def plain(text: str) -> str:
+    """``text`` with every Markdown/HTML character escaped (user text shown in
+    Markdown renders as the characters typed: no link, image or HTML).
+
+    >>> plain("[x](http://a.b) ![i](y)")
+    '\\\\[x\\\\]\\\\(http\\\\://a\\\\.b\\\\) \\\\!\\\\[i\\\\]\\\\(y\\\\)'
+    """
+    return _MARKDOWN.sub(r"\\\1", str(text))
+
+
+# ----------------------------------------------------------------------------
+# The page context (one per run)
+# ----------------------------------------------------------------------------
+
+
+def _param_set(name: str) -> frozenset[str]:
+    raw = st.query_params.get(name, "")
+    return frozenset(p.strip() for p in str(raw).split(",") if p.strip())
+
+
+def begin(slug: str, lang: str) -> None:
+    """Start a page run: called by ``shell.page`` before any control."""
+    _run.slug, _run.lang = slug, lang
+    _run.specs = {}
+    _run.hidden = _param_set(HIDE)
+    _run.locked = _param_set(LOCK)
+
+
+def lang() -> str:
+    return getattr(_run, "lang", "en")
+
+
+def specs() -> dict[str, Spec]:
+    """The controls drawn so far in this run, by key."""
+    return getattr(_run, "specs", {})
+
+
+def known_controls(slug: str) -> dict[str, str]:
+    """Every control this session has seen on page ``slug``: key -> label."""
+    return dict(st.session_state.get(_CONTROLS, {}).get(slug, {}))
+
+
+def notice(name: str, value: Any, reason: str) -> None:
+    """A toast: URL parameter ``name`` was ignored (the value shown as text)."""
+    shown = str(value)
+    if len(shown) > 40:
+        shown = shown[:40] + "…"
+    st.toast(
+        plain(t("error.bad_param", lang(), name=name, value=shown, reason=reason)),
+        icon=":material/warning:",
+    )
+
+
+# ----------------------------------------------------------------------------
+# Controls
+# ----------------------------------------------------------------------------
+
+
+def _register(spec: Spec, label: str) -> None:
+    specs()[spec.key] = spec
+    st.session_state.setdefault(_SPECS, {})[spec.key] = spec  # for preset callbacks
+    slug = getattr(_run, "slug", "")
+    seen = st.session_state.setdefault(_CONTROLS, {}).setdefault(slug, {})
+    seen[spec.key] = label
+
+
+def _seed(spec: Spec, *, url: bool) -> None:
+    """Before the widget: take the URL value once, re-label after a switch."""
+    key = spec.key
+    seen = st.session_state.setdefault(_LANG_SEEN, {})
+    if key not in st.session_state:
+        value = st.session_state.get(_CANON, {}).get(key, spec.default)
+        raw = st.query_params.get(key) if url else None
+        if raw is not None:
+            try:
+                value = decode(spec, st.query_params.get_all(key) or raw)
+            except BadValue as error:
+                notice(key, raw, str(error))
+                st.query_params.pop(key, None)
+        st.session_state[key] = value
+    elif seen.get(key) != lang():
+        # Language switch: assigning the value again makes Streamlit send it
+        # with the new labels (otherwise the old language's label stays).
+        st.session_state[key] = st.session_state[key]
+    seen[key] = lang()
+
+
+def _publish(spec: Spec, value: Any, *, url: bool) -> None:
+    st.session_state.setdefault(_CANON, {})[spec.key] = value
+    if not url:
+        return
+    if value == spec.default or (
+        spec.kind == "multi" and list(value) == list(spec.default)
+    ):
+        if spec.key in st.query_params:
+            del st.query_params[spec.key]
+    elif st.query_params.get(spec.key) != encode(spec, value):
+        st.query_params[spec.key] = encode(spec, value)
+
+
+def _control(spec: Spec, label: str, draw: Callable[..., Any], *, url: bool = True,
+             disabled: bool = False, **kwargs: Any) -> Any:  # fmt: skip
+    if spec.key in RESERVED:
+        raise ValueError(f"{spec.key!r} is a reserved URL parameter")
+    _register(spec, label)
+    _seed(spec, url=url)
+    if spec.key in getattr(_run, "hidden", ()):
+        value = st.session_state[spec.key]
+        _publish(spec, value, url=url)
+        return value
+    locked = spec.key in getattr(_run, "locked", ())
+    value = draw(label, key=spec.key, disabled=disabled or locked,
+                 persist_state="page", **kwargs)  # fmt: skip
+    if locked:
+        st.caption(t("classroom.locked", lang()), help=None)
+    _publish(spec, value, url=url)
+    return value
+
+
+def _fmt(format_func: Callable[[Any], str] | None) -> Callable[[Any], str]:
+    return format_func or option_id
+
+
+def select(key: str, label: str, options: Sequence[Any], default: Any = None, *,
+           format_func: Callable[[Any], str] | None = None, widget: str = "selectbox",
+           url: bool = True, disabled: bool = False, **kwargs: Any) -> Any:  # fmt: skip
+    """One of ``options`` (``widget``: ``selectbox``, ``radio``, ``segmented``,
+    ``pills`` or ``select_slider``); the URL holds the option id."""
+    options = tuple(options)
+    default = options[0] if default is None else default
+    if default not in options:
+        raise ValueError(f"{key}: default {default!r} is not an option")
+    spec = Spec(key, "select", default, options=options)
+    draw = {
+        "selectbox": st.selectbox,
+        "radio": st.radio,
+        "select_slider": st.select_slider,
+        "segmented": st.segmented_control,
+        "pills": st.pills,
+    }[widget]
+    if widget in ("segmented", "pills"):
+        kwargs.setdefault("required", True)
+    return _control(spec, label, lambda lab, **kw: draw(
+        lab, options, format_func=_fmt(format_func), **kw, **kwargs),
+        url=url, disabled=disabled)  # fmt: skip
+
+
+def multiselect(key: str, label: str, options: Sequence[Any], default: Sequence[Any] = (),
+                *, format_func: Callable[[Any], str] | None = None,
+                widget: str = "multiselect", url: bool = True, disabled: bool = False,
+                **kwargs: Any) -> list[Any]:  # fmt: skip
+    """Several of ``options`` (``multiselect`` or ``pills``); comma-separated ids."""
+    options = tuple(options)
+    spec = Spec(key, "multi", list(default), options=options)
+    if widget == "pills":
+        kwargs["selection_mode"] = "multi"
+    draw = st.pills if widget == "pills" else st.multiselect
+    value = _control(spec, label, lambda lab, **kw: draw(
+        lab, options, format_func=_fmt(format_func), **kw, **kwargs),
+        url=url, disabled=disabled)  # fmt: skip
+    return list(value or [])
+
+
+def slider(key: str, label: str, low: float, high: float, default: float,
+           step: float | None = None, *, url: bool = True, disabled: bool = False,
+           **kwargs: Any) -> Any:  # fmt: skip
+    """A number in ``[low, high]`` on a ``step`` grid (ints stay ints)."""
+    integer = all(isinstance(v, int) and not isinstance(v, bool)
+                  for v in (low, high, default, step or 1))  # fmt: skip
+    spec = Spec(key, "number", default, low=low, high=high, step=step, integer=integer)
+    return _control(spec, label, lambda lab, **kw: st.slider(
+        lab, low, high, step=step, **kw, **kwargs), url=url, disabled=disabled)  # fmt: skip
+
+
+def number(key: str, label: str, low: float, high: float, default: float,
+           step: float | None = None, *, url: bool = True, disabled: bool = False,
+           **kwargs: Any) -> Any:  # fmt: skip
+    """A number input in ``[low, high]`` (ints stay ints)."""
+    integer = all(isinstance(v, int) and not isinstance(v, bool)
+                  for v in (low, high, default, step or 1))  # fmt: skip
+    spec = Spec(key, "number", default, low=low, high=high, step=step, integer=integer)
+    return _control(spec, label, lambda lab, **kw: st.number_input(
+        lab, low, high, step=step, **kw, **kwargs), url=url, disabled=disabled)  # fmt: skip
+
+
+def toggle(key: str, label: str, default: bool = False, *, url: bool = True,
+           disabled: bool = False, **kwargs: Any) -> bool:  # fmt: skip
+    """On/off; ``1``/``0`` in the URL."""
+    spec = Spec(key, "toggle", bool(default))
+    return bool(_control(spec, label, lambda lab, **kw: st.toggle(lab, **kw, **kwargs),
+                         url=url, disabled=disabled))  # fmt: skip
+
+
+def text(key: str, label: str, default: str = "", *, url: bool = True,
+         disabled: bool = False, **kwargs: Any) -> str:  # fmt: skip
+    """Free text (≤ 200 characters in the URL). Show it back only as plain text."""
+    spec = Spec(key, "text", default)
+    return str(_control(spec, label, lambda lab, **kw: st.text_input(
+        lab, **kw, **kwargs), url=url, disabled=disabled))  # fmt: skip
+
+
+def tabs(key: str, ids: Sequence[str], label: Callable[[str], str]) -> dict[str, Any]:
+    """Lazy tabs whose open tab is ``?<key>=<id>``; returns ``{id: container}``.
+
+    Only the open tab's ``.open`` is true, so a page runs only that tab's code.
+    The open tab survives a language switch, a reload and a shared link.
+    """
+    ids = tuple(ids)
+    spec = Spec(key, "tab", ids[0], options=ids)
+    labels = [label(i) for i in ids]
+    _register(spec, t("classroom.tabs", lang()))
+    current = st.session_state.get(_CANON, {}).get(key)
+    if current not in ids:
+        current, raw = ids[0], st.query_params.get(key)
+        if raw is not None:
+            try:
+                current = decode(spec, raw)
+            except BadValue as error:
+                notice(key, raw, str(error))
+    chosen = st.session_state.get(key)  # the label of the tab the user opened
+    if chosen in labels:
+        current = ids[labels.index(chosen)]
+    elif chosen != labels[ids.index(current)]:
+        # first draw, a language switch or a preset: open ``current``
+        st.session_state[key] = labels[ids.index(current)]
+    containers = st.tabs(labels, key=key, on_change="rerun")
+    _publish(spec, current, url=True)
+    return dict(zip(ids, containers, strict=True))
+
+
+# ----------------------------------------------------------------------------
+# Presets and links
+# ----------------------------------------------------------------------------
+
+
+def apply(values: dict[str, Any], known: dict[str, Spec] | None = None) -> list[str]:
+    """Set control values before the widgets are drawn (a preset's callback).
+
+    Values of controls whose spec is known are validated like URL values;
+    returns the keys that were rejected (their control keeps its value).
+    """
+    known = known if known is not None else st.session_state.get(_SPECS, {})
+    rejected = []
+    canon = st.session_state.setdefault(_CANON, {})
+    for key, value in values.items():
+        spec = known.get(key)
+        try:
+            value = validate(spec, value) if spec is not None else value
+        except BadValue:
+            rejected.append(key)
+            continue
+        canon[key] = value
+        if spec is not None and spec.kind == "tab":
+            st.session_state.pop(key, None)  # re-seeded from the canonical id
+            st.session_state.setdefault(_LANG_SEEN, {}).pop(key, None)
+        else:
+            st.session_state[key] = value
+    return rejected
+
+
+def link(base: str, params: dict[str, Any]) -> str:
+    """``base`` with ``params`` as a query string (ids, not labels)."""
+    from urllib.parse import urlencode
+
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    return f"{base}?{query}" if query else base
+
+
+def current_params() -> dict[str, str]:
+    """The URL parameters of this page right now (one value each)."""
+    return {key: st.query_params.get(key) for key in st.query_params}
