@@ -179,26 +179,13 @@ def trainer_rows() -> list[dict]:
     return rows
 
 
-#: The default trained lab of every page: (label, module, task, config class, metric).
-TASKS = (
-    ("MLP playground", "playground", "train_playground", "PlaygroundConfig", "val_accuracy"),
-    ("vanishing-gradient lab", "activations", "train_gradient_lab", "GradientLabConfig", None),
-    ("outlier lab (MSE / MAE / Huber)", "losses", "train_outlier_lab", "OutlierLabConfig", None),
-    ("loss pairing (right vs wrong)", "losses", "train_loss_pairing", "LossPairingConfig", None),
-    ("optimizer race", "optimizers", "train_race", "RaceConfig", None),
-    ("CNN on digits", "cnn", "train_cnn", "CNNConfig", "test_accuracy"),
-    ("transfer learning", "cnn", "train_transfer", "TransferConfig", None),
-)  # fmt: skip
-
-
 def task_rows() -> list[dict]:
-    """Each page's default training, as the server runs it (in-process, TF warm)."""
-    import importlib
+    """Every registered task's default training (in-process, TF warm)."""
+    from dlcore import topics
 
     rows = []
-    for label, module, task, config_cls, metric in TASKS:
-        mod = importlib.import_module(f"dlcore.{module}")
-        fn, config = getattr(mod, task), getattr(mod, config_cls)()
+    for task in topics.all_tasks():
+        fn, config, metric = task.train_fn, task.default_config(), task.metric
         first: list[float] = []
         start = time.perf_counter()
 
@@ -215,7 +202,7 @@ def task_rows() -> list[dict]:
             if isinstance(v, (int, float))
         )
         rows.append({
-            "training (default config)": f"{label} (`{module}.{task}`)",
+            "training (default config)": f"`{task.name}` (`{task.train}`)",
             "first progress (s)": first[0] if first else float("nan"),
             "total (s)": seconds,
             "status": result.status,

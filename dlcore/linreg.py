@@ -34,12 +34,23 @@ from collections.abc import Sequence
 import numpy as np
 
 from dlcore import runtime
+from dlcore.topics import Preset
 
 tf = runtime.tf()
 import keras  # noqa: E402  (after runtime configured TensorFlow)
 
 #: Compiled loops kept per process (least recently used are dropped).
 MAX_RUNNERS = 16
+
+#: Teacher presets of the home page's training loop (labels
+#: ``home.preset.<name>``): the three flavours of gradient descent on the
+#: 64-point set, and stochastic steps with too large a learning rate.
+PRESETS: tuple[Preset, ...] = (
+    Preset("batch", controls={"home_batch": 64, "home_lr": 0.1, "home_steps": 50}),
+    Preset("minibatch", controls={"home_batch": 8, "home_lr": 0.1, "home_steps": 50}),
+    Preset("stochastic", controls={"home_batch": 1, "home_lr": 0.1, "home_steps": 200}),
+    Preset("noisy", controls={"home_batch": 1, "home_lr": 0.3, "home_steps": 200}),
+)
 #: Default starting parameters (w₀, b₀) of a run.
 DEFAULT_START: tuple[float, float] = (-1.0, -1.5)
 

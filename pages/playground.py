@@ -2,95 +2,17 @@
 
 import streamlit as st
 
-from dlcore import datasets, playground
-from dlcore.figures import playground as figures
-from ui import charts, shell, state, training
+from ui import shell
+from ui.views import playground as view
 
 lang = shell.page("playground")
 T = shell.translator(lang)
-D = playground.PlaygroundConfig()  # the defaults of every control
 
 st.title(T("pg.title"))
 st.markdown(T("pg.intro"))
 
-controls, chart = st.columns([1, 2], gap="large")
-with controls:
-    st.subheader(T("pg.data"))
-    dataset = state.select(
-        "pg_dataset", T("pg.dataset"), list(datasets.TOY_GENERATORS), D.dataset,
-        format_func=lambda d: T(f"pg.ds.{d}"),
-    )  # fmt: skip
-    noise = state.slider("pg_noise", T("pg.noise"), 0.0, 0.5, D.noise, 0.05)
-    num_samples = state.select(
-        "pg_num_samples", T("pg.num_samples"), [60, 100, 200, 400, 800],
-        D.num_samples, widget="select_slider",
-    )  # fmt: skip
-    st.subheader(T("pg.network"))
-    num_layers = state.slider(
-        "pg_num_layers", T("pg.num_layers"), 0, 4, len(D.hidden_layers), 1
-    )
-    width = state.select(
-        "pg_width", T("pg.width"), [2, 4, 8, 16, 32], D.hidden_layers[0],
-        widget="select_slider", disabled=num_layers == 0,
-    )  # fmt: skip
-    activation = state.select(
-        "pg_activation", T("pg.activation"), playground.ACTIVATIONS, D.activation
-    )
-    st.subheader(T("pg.training"))
-    optimizer = state.select(
-        "pg_optimizer", T("pg.optimizer"), playground.OPTIMIZERS, D.optimizer,
-        format_func=lambda o: T(f"pg.opt.{o}"),
-    )  # fmt: skip
-    learning_rate = state.select(
-        "pg_lr", T("pg.learning_rate"),
-        [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0], D.learning_rate,
-        widget="select_slider",
-    )  # fmt: skip
-    batch_size = state.select(
-        "pg_batch_size", T("pg.batch_size"), [1, 4, 16, 64, 256], D.batch_size,
-        widget="select_slider",
-    )  # fmt: skip
-    epochs = state.select(
-        "pg_epochs", T("pg.epochs"), [20, 60, 120, 200, 400], D.epochs,
-        widget="select_slider",
-    )  # fmt: skip
-    with st.expander(T("pg.regularization")):
-        l2 = state.select(
-            "pg_l2", T("pg.l2"), [0.0, 0.0001, 0.001, 0.01, 0.1], D.l2,
-            widget="select_slider",
-        )  # fmt: skip
-        dropout = state.slider("pg_dropout", T("pg.dropout"), 0.0, 0.5, D.dropout, 0.1)
-    seed = state.number("pg_seed", T("common.seed"), 0, 9999, D.seed, 1)
-
-config = playground.PlaygroundConfig(
-    dataset=dataset, noise=noise, num_samples=num_samples,
-    hidden_layers=(width,) * num_layers, activation=activation, optimizer=optimizer,
-    learning_rate=learning_rate, batch_size=batch_size, epochs=epochs, l2=l2,
-    dropout=dropout, seed=int(seed),
-)  # fmt: skip
-
-with chart:
-    boundary = st.empty()
-    result = training.run_task(
-        playground.train_playground, config, lang=lang, key="pg", epochs=epochs,
-        code=playground.code_playground(config), code_file="mlp_playground.py",
-    )  # fmt: skip
-    if result is not None and result.status == "finished":
-        m = result.metrics
-        cols = st.columns(3)
-        cols[0].metric(T("pg.train_acc"), f"{m['accuracy']:.1%}")
-        cols[1].metric(T("pg.val_acc"), f"{m['val_accuracy']:.1%}")
-        cols[2].metric(T("pg.val_loss"), f"{m['val_loss']:.3f}")
-        art = result.artifacts
-        with boundary.container():
-            charts.plotly(
-                figures.boundary_figure(
-                    playground.load_data(config),
-                    art["grid_x"],
-                    art["grid_y"],
-                    art["surface"],
-                    lang=lang,
-                ),
-                key="pg_boundary",
-            )
-            st.caption(T("pg.boundary_note"))
+left, right = st.columns([1, 2], gap="large")
+with left:
+    config = view.controls(lang)
+with right:
+    view.result(config, lang)

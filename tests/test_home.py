@@ -232,16 +232,16 @@ def test_figures_follow_the_path(data):
 
 
 def test_every_page_has_a_description_in_both_languages():
-    from ui import shell
+    from dlcore import topics
 
-    for spec in shell.CURRICULUM:
-        en, zh = CATALOG[f"home.about.{spec.slug}"]
+    for spec in topics.TOPICS:
+        en, zh = CATALOG[spec.about_key]
         assert en and zh and en != zh
     home = {k: v for k, v in CATALOG.items() if k.startswith("home.")}
     assert all(en.strip() and zh.strip() for en, zh in home.values())
     text = " ".join(zh for _, zh in home.values())
-    for term in ("张量", "标量", "向量", "矩阵", "前向传播", "损失", "梯度", "参数更新",
-                 "小批量随机梯度下降", "批量大小", "学习率"):  # fmt: skip
+    terms = ("张量", "标量", "向量", "矩阵", "前向传播", "损失", "梯度", "参数更新")
+    for term in (*terms, "小批量随机梯度下降", "批量大小", "学习率"):
         assert term in text, term
     assert t("home.fig.anim_title", "zh", step=1, steps=2, w=0.0, b=0.0, loss=1.0)
 
@@ -278,7 +278,7 @@ def test_home_page_runs_and_reacts(monkeypatch):
     at.segmented_control(key="home_kind").set_value("scalar").run()
     assert not at.exception and at.info
 
-    at.segmented_control(key="home_preset").set_value("stochastic").run()
+    at.segmented_control(key="home_flavour").set_value("stochastic").run()
     assert at.select_slider(key="home_batch").value == 1
     at.select_slider(key="home_lr").set_value(0.05).run()
     at.button(key="home_next").click().run()
@@ -289,7 +289,7 @@ def test_home_page_runs_and_reacts(monkeypatch):
     at.button(key="home_reset").click().run()
     assert at.slider(key="home_step").value == 0
     at.select_slider(key="home_batch").set_value(64).run()
-    assert at.segmented_control(key="home_preset").value == "batch"
+    assert at.segmented_control(key="home_flavour").value == "batch"
     at.toggle(key="home_play").set_value(True).run()
     assert not at.exception
     assert any(
@@ -305,3 +305,24 @@ def test_home_page_in_chinese(monkeypatch):
     assert at.title[0].value == t("home.title", "zh")
     assert any("张量" in h.value for h in at.header)
     assert len(at.get("plotly_chart")) >= 4
+
+
+def test_home_links_are_language_independent_and_presets_apply(monkeypatch):
+    at = _app(monkeypatch)
+    at.query_params["lang"] = "zh"
+    at.run()
+    at.segmented_control(key="home_kind").set_value("sequence").run()
+    at.select_slider(key="home_lr").set_value(0.05).run()
+    link = {k: at.query_params[k] for k in at.query_params}
+    assert link["home_kind"] == "sequence" and link["home_lr"] == "0.05"  # ids
+    fresh = _app(monkeypatch)
+    for key, value in {**link, "lang": "en"}.items():
+        fresh.query_params[key] = value
+    fresh.run()
+    assert not fresh.exception
+    assert fresh.segmented_control(key="home_kind").value == "sequence"
+    assert fresh.select_slider(key="home_lr").value == 0.05
+    fresh.selectbox(key="home_preset").set_value("noisy").run()
+    assert fresh.select_slider(key="home_batch").value == 1
+    assert fresh.select_slider(key="home_lr").value == 0.3
+    assert fresh.segmented_control(key="home_flavour").value == "stochastic"

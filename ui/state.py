@@ -199,17 +199,19 @@ def begin(slug: str, lang: str) -> None:
     """Start a page run: called by ``shell.page`` before any control."""
     _run.slug, _run.lang = slug, lang
     _run.specs = {}
-    _run.hidden = _param_set(HIDE)
-    _run.locked = _param_set(LOCK)
+    st.session_state["_state_slug"] = slug  # for fragment reruns
 
 
 def lang() -> str:
-    return getattr(_run, "lang", "en")
+    """The page's language (also inside a fragment rerun, which skips ``begin``)."""
+    return getattr(_run, "lang", None) or st.session_state.get("_lang", "en")
 
 
 def specs() -> dict[str, Spec]:
     """The controls drawn so far in this run, by key."""
-    return getattr(_run, "specs", {})
+    if not hasattr(_run, "specs"):
+        _run.specs = {}
+    return _run.specs
 
 
 def known_controls(slug: str) -> dict[str, str]:
@@ -236,7 +238,7 @@ def notice(name: str, value: Any, reason: str) -> None:
 def _register(spec: Spec, label: str) -> None:
     specs()[spec.key] = spec
     st.session_state.setdefault(_SPECS, {})[spec.key] = spec  # for preset callbacks
-    slug = getattr(_run, "slug", "")
+    slug = getattr(_run, "slug", None) or st.session_state.get("_state_slug", "")
     seen = st.session_state.setdefault(_CONTROLS, {}).setdefault(slug, {})
     seen[spec.key] = label
 
@@ -281,11 +283,11 @@ def _control(spec: Spec, label: str, draw: Callable[..., Any], *, url: bool = Tr
         raise ValueError(f"{spec.key!r} is a reserved URL parameter")
     _register(spec, label)
     _seed(spec, url=url)
-    if spec.key in getattr(_run, "hidden", ()):
+    if spec.key in _param_set(HIDE):
         value = st.session_state[spec.key]
         _publish(spec, value, url=url)
         return value
-    locked = spec.key in getattr(_run, "locked", ())
+    locked = spec.key in _param_set(LOCK)
     value = draw(label, key=spec.key, disabled=disabled or locked,
                  persist_state="page", **kwargs)  # fmt: skip
     if locked:

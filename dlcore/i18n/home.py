@@ -138,6 +138,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "home.preset.batch": ("Batch (all 64)", "批量（64）"),
     "home.preset.minibatch": ("Mini-batch (8)", "小批量（8）"),
     "home.preset.stochastic": ("Stochastic (1)", "随机（1）"),
+    "home.preset.none": ("(your own settings)", "（自定义设置）"),
+    "home.preset.noisy": (
+        "Stochastic, learning rate 0.3: noisy steps",
+        "随机梯度下降、学习率 0.3：步子很“抖”",
+    ),
     "home.loop.batch_size": ("Batch size", "批量大小"),
     "home.loop.lr": ("Learning rate η", "学习率 η"),
     "home.loop.steps": ("Steps", "步数"),

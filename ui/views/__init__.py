@@ -1,0 +1,1 @@
+"""Page bodies: one module per topic (``ui/views/<slug>.py``), sections as functions."""

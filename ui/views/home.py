@@ -1,0 +1,257 @@
+"""The home page's body: the curriculum map, tensors, and the training loop."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import streamlit as st
+
+from dlcore import linreg, tensors
+from dlcore.figures import home as figures
+from dlcore.figures import theme
+from dlcore.i18n import t
+from ui import charts, shell, state
+
+DATA = linreg.make_data()
+N = len(DATA.x)
+FLAVOURS = {"batch": N, "minibatch": 8, "stochastic": 1}  # flavour -> batch size
+BATCH_SIZES = [1, 2, 4, 8, 16, 32, N]
+RATES = [0.01, 0.02, 0.05, 0.1, 0.2, 0.3]
+STEPS = [20, 50, 100, 200]
+
+
+def _tr(lang: str) -> Callable[..., str]:
+    return lambda key, **kwargs: t(key, lang, **kwargs)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def run(batch_size: int, learning_rate: float, steps: int) -> linreg.Trajectory:
+    return linreg.trajectory(
+        DATA.x, DATA.y, learning_rate=learning_rate, batch_size=batch_size, steps=steps
+    )
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def surface() -> tuple[linreg.Grid, tuple[float, float]]:
+    optimum = linreg.least_squares(DATA.x, DATA.y)
+    w_range, b_range = linreg.view_ranges(linreg.DEFAULT_START, optimum)
+    return linreg.loss_surface(DATA.x, DATA.y, w_range, b_range, 61), optimum
+
+
+def shape_text(shape: tuple[int, ...]) -> str:
+    return str(tuple(shape))
+
+
+def show_array(
+    array: np.ndarray, axis_names, key: str, lang: str, full_width: bool = False
+) -> None:
+    """Small arrays as text (every number); large ones (or full width) as heatmaps."""
+    text, chart = array.size <= 64, array.size > 64 or (full_width and array.ndim >= 2)
+    left, right = st.columns([2, 3]) if text and chart else (st.container(),) * 2
+    if text:
+        left.code(tensors.to_text(array), language="python")
+    if chart:
+        size = {} if full_width else {"columns": 2, "height": theme.TALL_HEIGHT}
+        fig = figures.array_figure(array, axis_names=axis_names, lang=lang, **size)
+        charts.plotly(fig, key=key, where=right)
+
+
+def curriculum(lang: str) -> None:
+    """One card per page of the registry, in curriculum order."""
+    T = _tr(lang)
+    st.header(T("home.map.title"))
+    columns = st.columns(3)
+    for i, spec in enumerate(shell.available_pages()):
+        with columns[i % 3].container(border=True):
+            shell.page_link(spec.slug, lang)
+            st.caption(T(spec.about_key))
+
+
+@st.fragment
+def tensor_section(lang: str) -> None:
+    """Tensors 0-D…4-D, reshape and transpose (a fragment: reruns alone)."""
+    T = _tr(lang)
+    st.header(T("home.tensor.title"))
+    st.markdown(T("home.tensor.intro"))
+    kind = state.select(
+        "home_kind",
+        T("home.tensor.kind"),
+        tensors.KINDS,
+        "images",
+        widget="segmented",
+        format_func=lambda k: T(f"home.kind.{k}"),
+    )
+    array = tensors.example(kind)
+    info = tensors.describe(array)
+    st.markdown(T(f"home.kind_desc.{kind}"))
+    names = ("shape", "ndim", "dtype", "size")
+    for column, name in zip(st.columns(4), names, strict=True):
+        value = shape_text(info["shape"]) if name == "shape" else str(info[name])
+        column.metric(T(f"home.tensor.{name}"), value)
+    show_array(array, tensors.AXES[kind], "home_fig_tensor", lang, full_width=True)
+    if kind == "images":
+        labels = ", ".join(map(str, tensors.example_labels()))
+        st.caption(T("home.tensor.labels", labels=labels))
+    if info["ndim"] == 0:
+        st.info(T("home.tensor.scalar_note"))
+        return
+    left, right = st.columns(2, gap="large")
+    with left:
+        st.subheader(T("home.tensor.reshape"))
+        target = state.select(
+            f"home_reshape_{kind}",
+            T("home.tensor.reshape_to"),
+            tensors.valid_reshapes(info["shape"]),
+            tensors.DEFAULT_RESHAPE[kind],
+            format_func=shape_text,
+        )
+        reshaped = array.reshape(target)
+        st.markdown(T("home.tensor.result", shape=shape_text(reshaped.shape)))
+        show_array(reshaped, None, "home_fig_reshaped", lang)
+        st.markdown(T("home.tensor.reshape_note"))
+    with right:
+        st.subheader(T("home.tensor.transpose"))
+        axes = state.select(
+            f"home_perm_{kind}",
+            T("home.tensor.transpose_axes"),
+            tensors.permutations(info["ndim"]),
+            tensors.DEFAULT_PERMUTATION[kind],
+            format_func=lambda p: f"np.transpose(x, {p})",
+        )
+        transposed = tensors.transpose(array, axes)
+        st.markdown(T("home.tensor.result", shape=shape_text(transposed.shape)))
+        names = [tensors.AXES[kind][a] for a in axes]
+        show_array(transposed, names, "home_fig_transposed", lang)
+        st.markdown(T("home.tensor.transpose_note"))
+
+
+def _on_flavour() -> None:
+    if st.session_state.home_flavour is not None:
+        st.session_state.home_batch = FLAVOURS[st.session_state.home_flavour]
+
+
+def _on_batch() -> None:
+    size = st.session_state.home_batch
+    st.session_state.home_flavour = next(
+        (p for p, s in FLAVOURS.items() if s == size), None
+    )
+
+
+def _next_step() -> None:
+    last = st.session_state.home_steps - 1
+    st.session_state.home_step = min(st.session_state.home_step + 1, last)
+
+
+def _reset_step() -> None:
+    st.session_state.home_step = 0
+
+
+def _loop_controls(lang: str) -> tuple[int, float, int]:
+    T = _tr(lang)
+    c_method, c_lr, c_steps = st.columns([3, 2, 2], gap="large")
+    with c_method:
+        batch_size = state.select(
+            "home_batch",
+            T("home.loop.batch_size"),
+            BATCH_SIZES,
+            8,
+            widget="select_slider",
+            on_change=_on_batch,
+        )
+        # The flavour buttons are a shortcut for the batch size (not in the URL).
+        st.session_state.home_flavour = next(
+            (p for p, s in FLAVOURS.items() if s == batch_size), None
+        )
+        st.segmented_control(
+            T("home.loop.method"),
+            list(FLAVOURS),
+            key="home_flavour",
+            format_func=lambda p: T(f"home.preset.{p}"),
+            on_change=_on_flavour,
+        )
+    with c_lr:
+        learning_rate = state.select(
+            "home_lr", T("home.loop.lr"), RATES, 0.1, widget="select_slider"
+        )
+    with c_steps:
+        steps = state.select(
+            "home_steps", T("home.loop.steps"), STEPS, 50, widget="select_slider"
+        )
+    return batch_size, learning_rate, steps
+
+
+@st.fragment
+def loop_section(lang: str) -> None:
+    """One-neuron linear regression trained step by step (a fragment)."""
+    T = _tr(lang)
+    st.header(T("home.loop.title"))
+    st.markdown(T("home.loop.intro"))
+    batch_size, learning_rate, steps = _loop_controls(lang)
+    traj = run(batch_size, learning_rate, steps)
+    grid, optimum = surface()
+
+    c_step, c_next, c_reset, c_play = st.columns(
+        [6, 1.3, 1.3, 2], vertical_alignment="bottom"
+    )
+    if st.session_state.get("home_step", 0) > steps - 1:
+        st.session_state.home_step = steps - 1  # fewer steps than before
+    with c_step:
+        step = state.slider("home_step", T("home.loop.step"), 0, steps - 1, 0, 1)
+    c_next.button(
+        T("home.loop.next"), key="home_next", on_click=_next_step, width="stretch"
+    )
+    c_reset.button(
+        T("home.loop.reset"), key="home_reset", on_click=_reset_step, width="stretch"
+    )
+    with c_play:
+        play = state.toggle(
+            "home_play", T("home.loop.play"), help=T("home.loop.play_help")
+        )
+
+    if not np.all(np.isfinite(traj.loss)):
+        st.warning(T("home.loop.diverged"), icon=":material/warning:")
+    if play:
+        fig = figures.animation_figure(DATA, grid, traj, start_step=step, lang=lang)
+        charts.plotly(fig, key="home_fig_anim")
+        st.caption(T("home.loop.play_note"))
+    else:
+        fig_a, fig_b = st.columns(2)
+        fig = figures.fit_figure(DATA, traj, step, lang=lang)
+        charts.plotly(fig, key="home_fig_fit", where=fig_a)
+        fig = figures.surface_figure(grid, traj, step, optimum, lang=lang)
+        charts.plotly(fig, key="home_fig_surface", where=fig_b)
+
+    details = linreg.step_details(DATA, traj, step)
+    status = dict(step=step + 1, steps=steps, epoch=details["epoch"], m=batch_size, n=N)
+    st.markdown(T("home.loop.status", **status))
+    latex = linreg.phase_latex(details)
+    cells = [*st.columns(2), *st.columns(2)]
+    phases = ("forward", "loss", "gradient", "update")
+    for cell, phase in zip(cells, phases, strict=True):
+        with cell.container(border=True):
+            st.markdown(
+                f"**{T(f'home.phase.{phase}')}** · {T(f'home.phase.{phase}.note')}"
+            )
+            st.latex(latex[phase])
+
+    note = st.container()
+    if not play:  # (the animation already shows the loss)
+        c_loss, note = st.columns([3, 2], gap="large")
+        fig = figures.loss_figure(traj, step, lang=lang)
+        charts.plotly(fig, key="home_fig_loss", where=c_loss)
+    with note:
+        st.markdown(T("home.loop.noise_note"))
+        best = float(linreg.mse(DATA.x, DATA.y, *optimum))
+        st.caption(
+            T(
+                "home.loop.final",
+                steps=steps,
+                w=traj.w[-1],
+                b=traj.b[-1],
+                loss=traj.loss[-1],
+                w_star=optimum[0],
+                b_star=optimum[1],
+                loss_star=best,
+            )
+        )
