@@ -101,14 +101,14 @@ def _number(text: str, spec: Spec) -> float | int:
     high = math.inf if spec.high is None else spec.high
     if not low <= number <= high:
         raise BadValue(f"outside {low:g}…{high:g}")
+    if spec.integer and not number.is_integer():
+        raise BadValue("not a whole number")
     if spec.step:
         base = spec.low if spec.low is not None else 0.0
         number = base + round((number - base) / spec.step) * spec.step
         number = min(max(number, low), high)
     if spec.integer:
-        if not float(number).is_integer():
-            raise BadValue("not a whole number")
-        return int(number)
+        return round(number)
     return round(float(number), 10)
 
 
@@ -288,8 +288,10 @@ def _control(spec: Spec, label: str, draw: Callable[..., Any], *, url: bool = Tr
         _publish(spec, value, url=url)
         return value
     locked = spec.key in _param_set(LOCK)
-    value = draw(label, key=spec.key, disabled=disabled or locked,
-                 persist_state="page", **kwargs)  # fmt: skip
+    # The current value also goes in as the widget's default, so a run that
+    # lost the widget's state falls back to it rather than to the first option.
+    value = draw(label, st.session_state[spec.key], key=spec.key,
+                 disabled=disabled or locked, persist_state="page", **kwargs)  # fmt: skip
     if locked:
         st.caption(t("classroom.locked", lang()), help=None)
     _publish(spec, value, url=url)
@@ -319,9 +321,17 @@ def select(key: str, label: str, options: Sequence[Any], default: Any = None, *,
     }[widget]
     if widget in ("segmented", "pills"):
         kwargs.setdefault("required", True)
-    return _control(spec, label, lambda lab, **kw: draw(
-        lab, options, format_func=_fmt(format_func), **kw, **kwargs),
-        url=url, disabled=disabled)  # fmt: skip
+
+    def show(lab: str, current: Any, **kw: Any) -> Any:
+        if widget in ("selectbox", "radio"):
+            kw["index"] = options.index(current)
+        elif widget == "select_slider":
+            kw["value"] = current
+        else:
+            kw["default"] = current
+        return draw(lab, options, format_func=_fmt(format_func), **kw, **kwargs)
+
+    return _control(spec, label, show, url=url, disabled=disabled)
 
 
 def multiselect(key: str, label: str, options: Sequence[Any], default: Sequence[Any] = (),
@@ -334,8 +344,8 @@ def multiselect(key: str, label: str, options: Sequence[Any], default: Sequence[
     if widget == "pills":
         kwargs["selection_mode"] = "multi"
     draw = st.pills if widget == "pills" else st.multiselect
-    value = _control(spec, label, lambda lab, **kw: draw(
-        lab, options, format_func=_fmt(format_func), **kw, **kwargs),
+    value = _control(spec, label, lambda lab, current, **kw: draw(
+        lab, options, default=current, format_func=_fmt(format_func), **kw, **kwargs),
         url=url, disabled=disabled)  # fmt: skip
     return list(value or [])
 
@@ -347,8 +357,8 @@ def slider(key: str, label: str, low: float, high: float, default: float,
     integer = all(isinstance(v, int) and not isinstance(v, bool)
                   for v in (low, high, default, step or 1))  # fmt: skip
     spec = Spec(key, "number", default, low=low, high=high, step=step, integer=integer)
-    return _control(spec, label, lambda lab, **kw: st.slider(
-        lab, low, high, step=step, **kw, **kwargs), url=url, disabled=disabled)  # fmt: skip
+    return _control(spec, label, lambda lab, current, **kw: st.slider(
+        lab, low, high, current, step=step, **kw, **kwargs), url=url, disabled=disabled)  # fmt: skip
 
 
 def number(key: str, label: str, low: float, high: float, default: float,
@@ -358,24 +368,24 @@ def number(key: str, label: str, low: float, high: float, default: float,
     integer = all(isinstance(v, int) and not isinstance(v, bool)
                   for v in (low, high, default, step or 1))  # fmt: skip
     spec = Spec(key, "number", default, low=low, high=high, step=step, integer=integer)
-    return _control(spec, label, lambda lab, **kw: st.number_input(
-        lab, low, high, step=step, **kw, **kwargs), url=url, disabled=disabled)  # fmt: skip
+    return _control(spec, label, lambda lab, current, **kw: st.number_input(
+        lab, low, high, current, step=step, **kw, **kwargs), url=url, disabled=disabled)  # fmt: skip
 
 
 def toggle(key: str, label: str, default: bool = False, *, url: bool = True,
            disabled: bool = False, **kwargs: Any) -> bool:  # fmt: skip
     """On/off; ``1``/``0`` in the URL."""
     spec = Spec(key, "toggle", bool(default))
-    return bool(_control(spec, label, lambda lab, **kw: st.toggle(lab, **kw, **kwargs),
-                         url=url, disabled=disabled))  # fmt: skip
+    return bool(_control(spec, label, lambda lab, current, **kw: st.toggle(
+        lab, current, **kw, **kwargs), url=url, disabled=disabled))  # fmt: skip
 
 
 def text(key: str, label: str, default: str = "", *, url: bool = True,
          disabled: bool = False, **kwargs: Any) -> str:  # fmt: skip
     """Free text (≤ 200 characters in the URL). Show it back only as plain text."""
     spec = Spec(key, "text", default)
-    return str(_control(spec, label, lambda lab, **kw: st.text_input(
-        lab, **kw, **kwargs), url=url, disabled=disabled))  # fmt: skip
+    return str(_control(spec, label, lambda lab, current, **kw: st.text_input(
+        lab, current, **kw, **kwargs), url=url, disabled=disabled))  # fmt: skip
 
 
 def tabs(key: str, ids: Sequence[str], label: Callable[[str], str]) -> dict[str, Any]:

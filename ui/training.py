@@ -130,6 +130,14 @@ def pins(key: str) -> list[compare.Pin]:
     return st.session_state.setdefault(_PINS, {}).setdefault(key, [])
 
 
+def _pin(key: str, run: compare.Pin, lang: str) -> None:
+    pinned = pins(key)
+    pinned.append(run)
+    if len(pinned) > MAX_PINS:
+        del pinned[0]
+        st.toast(t("compare.limit", lang, limit=MAX_PINS))
+
+
 def compare_panel(key: str, config: Any, result: Any, *, lang: str) -> None:
     """ "Pin this run", then the pinned runs: settings that differ, final
     metrics, one overlay chart of a chosen curve, "clear" and a CSV download.
@@ -139,14 +147,9 @@ def compare_panel(key: str, config: Any, result: Any, *, lang: str) -> None:
     numbers = [i for i, p in enumerate(pinned, 1) if p.settings == current.settings]
     if numbers:
         st.caption(t("compare.pinned", lang, n=numbers[0]))
-    elif st.button(
-        t("compare.pin", lang), key=f"{key}_pin", icon=":material/push_pin:"
-    ):
-        pinned.append(current)
-        if len(pinned) > MAX_PINS:
-            del pinned[0]
-            st.toast(t("compare.limit", lang, limit=MAX_PINS))
-        st.rerun()
+    else:
+        st.button(t("compare.pin", lang), key=f"{key}_pin", icon=":material/push_pin:",
+                  on_click=_pin, args=(key, current, lang))  # fmt: skip
     if not pinned:
         return
     with st.expander(t("compare.title", lang, count=len(pinned)), expanded=True,
@@ -169,10 +172,8 @@ def compare_panel(key: str, config: Any, result: Any, *, lang: str) -> None:
             t("compare.csv", lang), frame.to_csv(index=False), file_name="runs.csv",
             mime="text/csv", key=f"{key}_pins_csv", icon=":material/download:",
         )  # fmt: skip
-        if right.button(t("compare.clear", lang), key=f"{key}_pins_clear",
-                        icon=":material/delete:"):  # fmt: skip
-            pinned.clear()
-            st.rerun()
+        right.button(t("compare.clear", lang), key=f"{key}_pins_clear",
+                     icon=":material/delete:", on_click=pinned.clear)  # fmt: skip
 
 
 def _watch(

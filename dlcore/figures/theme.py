@@ -133,8 +133,13 @@ def for_projector(fig: go.Figure, scale: float = PROJECTOR_SCALE) -> go.Figure:
         textfont = getattr(trace, "textfont", None)
         if textfont is not None and "size" in textfont:
             textfont.size = bigger(textfont.size)
-        colorbar = getattr(marker, "colorbar", None) if marker is not None else None
-        for bar in (getattr(trace, "colorbar", None), colorbar):
-            if bar is not None and "tickfont" in bar:
-                bar.tickfont.size = bigger(bar.tickfont.size)
+        # Colour bars only where one is drawn (touching a marker's colour
+        # bar would make Plotly draw one).
+        bars = []
+        if "colorbar" in trace and getattr(trace, "showscale", None) is not False:
+            bars.append(trace.colorbar)
+        if marker is not None and getattr(marker, "showscale", None):
+            bars.append(marker.colorbar)
+        for bar in bars:
+            bar.tickfont.size = bigger(bar.tickfont.size)
     return fig
