@@ -62,6 +62,10 @@ class Task:
             defaults are the page's defaults.
         export: Import path of ``export(config) -> str``, the standalone Keras
             script that reproduces the run with ``model.fit``.
+        tab: The page tab (id) whose controls show this task; ``None`` if the
+            page has no tabs.
+        smoke: Import path of a small config instance (seconds to train) that
+            the contract tests train and export; default: the default config.
         controls: Import path of ``controls(config) -> {control key: value}``,
             the page controls that show ``config`` (for presets and links).
             Default: ``{"<prefix>_<field>": value}`` for every config field.
@@ -77,6 +81,8 @@ class Task:
     version: int = 1
     metric: str | None = None
     controls: str | None = None
+    smoke: str | None = None
+    tab: str | None = None
 
     @property
     def train_fn(self) -> Callable[..., Any]:
@@ -181,7 +187,8 @@ class Topic:
 
 def _task(slug: str, name: str, module: str, train: str, config: str,
           export: str | None, *, version: int = 1, metric: str | None = None,
-          controls: str | None = None) -> Task:  # fmt: skip
+          controls: str | None = None, smoke: str | None = None,
+          tab: str | None = None) -> Task:  # fmt: skip
     return Task(
         name=f"{slug}.{name}",
         train=f"{module}:{train}",
@@ -190,13 +197,15 @@ def _task(slug: str, name: str, module: str, train: str, config: str,
         version=version,
         metric=metric,
         controls=f"{module}:{controls}" if controls else None,
+        smoke=f"{module}:{smoke}" if smoke else None,
+        tab=tab,
     )
 
 
 #: Every topic, in teaching order. Pages whose file does not exist yet are
 #: left out of the navigation (no placeholder pages).
 TOPICS: tuple[Topic, ...] = (
-    Topic("home", "start", "school", "home", presets=None),
+    Topic("home", "start", "school", "home", presets="dlcore.linreg:PRESETS"),
     Topic(
         "playground",
         "start",
@@ -247,6 +256,7 @@ TOPICS: tuple[Topic, ...] = (
                 "train_outlier_lab",
                 "OutlierLabConfig",
                 "code_outlier_lab",
+                controls="outlier_controls",
             ),
             _task(
                 "losses",
@@ -255,9 +265,10 @@ TOPICS: tuple[Topic, ...] = (
                 "train_loss_pairing",
                 "LossPairingConfig",
                 "code_loss_pairing",
+                controls="pairing_controls",
             ),
         ),
-        presets=None,
+        presets="dlcore.losses:PRESETS",
     ),  # fmt: skip
     Topic(
         "optimizers",

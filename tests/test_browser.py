@@ -159,3 +159,86 @@ def test_language_survives_navigation_and_rides_in_the_url(browser, fresh_server
     assert page.locator("h1").first.inner_text() == "MLP playground"
     assert page.evaluate("location.pathname + location.search") == "/playground?lang=en"
     page.close()
+
+
+TRAINING = [p for p in shell.available_pages() if p.tasks]
+
+
+def _task_url(server: str, page_spec, lang: str, **extra: str) -> str:
+    from urllib.parse import urlencode
+
+    task = page_spec.tasks[0]
+    params = {"lang": lang}
+    if task.tab:
+        params[f"{page_spec.prefix}_tab"] = task.tab
+    params.update(extra)
+    return f"{server}/{page_spec.slug}?{urlencode(params)}"
+
+
+def _control_keys(page, prefix: str) -> list[str]:
+    """Keys of the page's widgets, read from Streamlit's ``st-key-<key>`` classes."""
+    classes = page.evaluate(
+        """() => [...document.querySelectorAll("[class*='st-key-']")]
+              .flatMap((el) => [...el.classList])
+              .filter((c) => c.startsWith('st-key-'))"""
+    )
+    keys = [c.removeprefix("st-key-") for c in classes]
+    skip = ("_tab", "_preset", "_retrain", "_pin", "_download", "_pins")
+    return [
+        k for k in dict.fromkeys(keys)
+        if k.startswith(prefix + "_") and not any(s in k for s in skip)
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("spec", TRAINING, ids=lambda p: p.slug)
+def test_classroom_tools_on_every_training_page(browser, fresh_server, spec):
+    """Pin a run, compare, QR code, hidden/locked controls, a zh link read in en."""
+    page = open_page(browser, _task_url(fresh_server, spec, "zh"), f"class_{spec.slug}")
+    assert_healthy(page)
+    # Pin this run -> the compare panel with a table and an overlay chart.
+    page.get_by_role("button", name="固定这次运行").first.click()
+    wait_for_run(page)
+    assert page.get_by_text("已固定为第 1 次运行").count() >= 1
+    assert page.get_by_text("比较已固定的运行（1 次）").count() >= 1
+    page.screenshot(path=str(SHOTS / f"class_{spec.slug}_pinned.png"), full_page=True)
+    # The QR code of the current link.
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_text("教师工具").click()
+    sidebar.get_by_role("button", name="把本页展示给全班").click()
+    dialog = page.get_by_test_id("stDialog")
+    dialog.locator("img").first.wait_for(timeout=30_000)
+    link = dialog.locator("code").first.inner_text().replace("\n", "")
+    assert f"/{spec.slug}?" in link and "lang=zh" in link
+    page.screenshot(path=str(SHOTS / f"class_{spec.slug}_qr.png"))
+    page.keyboard.press("Escape")
+    keys = _control_keys(page, spec.prefix)
+    assert len(keys) >= 2, keys
+    page.close()
+    # Hidden and locked controls, from the URL.
+    hidden, locked = keys[0], keys[1]
+    url = _task_url(fresh_server, spec, "en", hide=hidden, lock=locked)
+    page = open_page(browser, url, f"class_{spec.slug}_hide_lock")
+    assert page.locator(f".st-key-{hidden}").count() == 0
+    box = page.locator(f".st-key-{locked}")
+    assert box.count() == 1
+    assert box.locator("[disabled], [aria-disabled='true']").count() >= 1
+    assert page.get_by_text("Locked by the teacher").count() >= 1
+    page.close()
+
+
+def test_a_chinese_link_opens_the_same_setup_in_english(browser, fresh_server):
+    url = f"{fresh_server}/playground?lang=zh&pg_dataset=xor&pg_lr=0.01&pg_num_layers=1"
+    page = open_page(browser, url, "link_zh")
+    dataset = page.locator(".st-key-pg_dataset")
+
+    def shown() -> str:  # the select box's visible value (an input or a div)
+        return dataset.evaluate("(el) => el.innerHTML")
+
+    assert "异或" in shown()
+    page.get_by_test_id("stSidebar").get_by_role("radio", name="English").click()
+    wait_for_run(page)
+    assert "XOR" in shown() and "异或" not in shown()
+    query = page.evaluate("location.search")
+    for part in ("pg_dataset=xor", "pg_lr=0.01", "pg_num_layers=1", "lang=en"):
+        assert part in query, query
+    page.close()

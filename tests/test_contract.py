@@ -297,6 +297,7 @@ def test_adding_a_page_is_its_own_files_plus_one_registry_line(tmp_path):
     import shutil
 
     copy = tmp_path / "app"
+    copy.mkdir()
     for name in ("app.py", "ui", "pages", "dlcore", ".streamlit"):
         source = ROOT / name
         if source.is_dir():

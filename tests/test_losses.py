@@ -19,7 +19,7 @@ from scipy.optimize import minimize
 from scipy.special import expit, log_softmax
 from sklearn.linear_model import QuantileRegressor
 
-from dlcore import losses
+from dlcore import losses, topics
 from dlcore.figures import losses as figures
 from dlcore.i18n import CATALOG
 
@@ -47,9 +47,14 @@ def _ref_bce(y, p, from_logits=False, label_smoothing=0.0):
 
 
 def _ref_focal(
-    y, p, gamma=2.0, apply_class_balancing=False, alpha=0.25, from_logits=False,
+    y,
+    p,
+    gamma=2.0,
+    apply_class_balancing=False,
+    alpha=0.25,
+    from_logits=False,
     label_smoothing=0.0,
-):  # fmt: skip
+):
     y = _smooth(y, label_smoothing)
     p = expit(p) if from_logits else p
     p_t = y * p + (1 - y) * (1 - p)
@@ -191,11 +196,21 @@ CASE_IDS = [f"{n}-{p}{'-pm1' if s else ''}" if p or s else n for n, p, s in CASE
 
 def test_registry_has_the_requested_losses():
     required = {
-        "mse", "mae", "huber", "log_cosh", "binary_crossentropy",
-        "categorical_crossentropy", "sparse_categorical_crossentropy",
-        "binary_focal_crossentropy", "hinge", "squared_hinge", "kl_divergence",
-        "poisson", "categorical_hinge", "cosine_similarity",
-    }  # fmt: skip
+        "mse",
+        "mae",
+        "huber",
+        "log_cosh",
+        "binary_crossentropy",
+        "categorical_crossentropy",
+        "sparse_categorical_crossentropy",
+        "binary_focal_crossentropy",
+        "hinge",
+        "squared_hinge",
+        "kl_divergence",
+        "poisson",
+        "categorical_hinge",
+        "cosine_similarity",
+    }
     assert required <= set(losses.LOSSES)
     assert set(REFERENCE) == set(FUNCTIONS) == set(losses.LOSSES)
     for spec in losses.LOSSES.values():
@@ -251,7 +266,7 @@ def test_params_have_slider_specs_and_formulas_mention_them(name):
 
 
 def _curve_arrays(name, target, p, num_classes, params):
-    """The (y_true, y_pred) rows `losses.curve` builds, in NumPy (its documented rule)."""
+    """The (y_true, y_pred) rows `losses.curve` builds, in NumPy (its own rule)."""
     spec = losses.LOSSES[name]
     n = len(p)
     if not spec.per_class:
@@ -466,8 +481,12 @@ def test_bad_input_raises_a_helpful_value_error(call, message):
 
 def test_task_guide_rows_are_valid_keras():
     assert set(losses.TASK_GUIDE) == {
-        "binary", "multiclass", "multilabel", "regression", "regression_unit"
-    }  # fmt: skip
+        "binary",
+        "multiclass",
+        "multilabel",
+        "regression",
+        "regression_unit",
+    }
     for task, row in losses.TASK_GUIDE.items():
         assert losses.get_spec(row["loss"]).name, task
         compile(row["compile"], task, "eval")  # a valid Python call
@@ -503,13 +522,22 @@ def test_figures_build_with_translated_titles(lang):
     }
     pairing = {"pairings": {"right": ("softmax", "scce"), "wrong": ("linear", "scce")}}
     built = [
-        figures.loss_curve_figure(["binary_crossentropy", "binary_focal_crossentropy"], target=1.0, lang=lang),
-        figures.loss_curve_figure(["categorical_crossentropy"], target=1.0, params={"categorical_crossentropy": {"from_logits": True}}, lang=lang),
+        figures.loss_curve_figure(
+            ["binary_crossentropy", "binary_focal_crossentropy"], target=1.0, lang=lang
+        ),
+        figures.loss_curve_figure(
+            ["categorical_crossentropy"],
+            target=1.0,
+            params={"categorical_crossentropy": {"from_logits": True}},
+            lang=lang,
+        ),
         figures.distribution_figure([1, 2, 3], [3, 2, 1], lang=lang),
         figures.outlier_fit_figure(outlier, lang=lang),
         figures.residual_figure(outlier, lang=lang),
-        figures.pairing_figure({"right_accuracy": 0.9, "wrong_accuracy": 0.3}, pairing, lang=lang),
-    ]  # fmt: skip
+        figures.pairing_figure(
+            {"right_accuracy": 0.9, "wrong_accuracy": 0.3}, pairing, lang=lang
+        ),
+    ]
     for fig in built:
         assert isinstance(fig, go.Figure) and fig.data
         assert fig.layout.title.text and "loss." not in fig.layout.title.text
@@ -525,7 +553,9 @@ def test_curve_figure_refuses_mixed_axes():
 def test_topic_strings_are_prefixed():
     from dlcore.i18n import losses as strings
 
-    assert all(key.startswith("loss.") for key in strings.STRINGS)
+    page = topics.topic("losses")  # the registry's keys, then the topic's own
+    own = {page.title_key, page.about_key}
+    assert all(key.startswith("loss.") or key in own for key in strings.STRINGS)
     for kind in losses.KINDS:
         assert f"loss.kind.{kind}" in CATALOG
 
@@ -573,8 +603,10 @@ def test_outlier_lab_fits_match_closed_form_and_robust_oracles():
         assert abs(m[f"{run}_intercept"] - 1) < abs(m["mse_intercept"] - 1) / 3
     assert sorted(result.history["run"].unique()) == ["huber", "mae", "mse"]
     assert {(e["run"], e["run_index"], e["num_runs"]) for e in events} == {
-        ("mse", 0, 3), ("mae", 1, 3), ("huber", 2, 3)
-    }  # fmt: skip
+        ("mse", 0, 3),
+        ("mae", 1, 3),
+        ("huber", 2, 3),
+    }
     np.testing.assert_allclose(art["residuals"]["mse"].mean(), 0.0, atol=1e-3)
     # A task is deterministic given its config (the result cache relies on it).
     small = losses.OutlierLabConfig(epochs=20, seed=5)
@@ -732,7 +764,8 @@ def test_snippets_and_tables_of_the_task_guide():
         compile(snippet.replace("K,", "10,"), task, "exec")
     code = losses.pairing_snippet("binary", "softmax", "binary_crossentropy", 0.003)
     compile(code, "pairing", "exec")
-    assert 'Dense(1, activation="softmax")' in code and "Adam(0.003)" in code
+    assert 'Dense(1, activation="softmax")' in code
+    assert "keras.optimizers.Adam(learning_rate=0.003)" in code
     summary = losses.pairing_summary(
         {"right_accuracy": 0.96, "wrong_accuracy": 0.5, "accuracy_difference": 0.46}
     )
@@ -781,3 +814,58 @@ def test_every_symbol_of_a_formula_is_defined_with_and_without_logits(name):
         for symbol, starts in definitions.items():
             if symbol in text:
                 assert any(d in text for d in starts), (name, from_logits, symbol)
+
+
+# --- the registry line: tasks, controls, presets -------------------------------------
+
+
+def test_tasks_use_the_shared_optimizers_with_kerass_own_arguments():
+    from dlcore.losses import tasks
+
+    def settings(optimizer):
+        return {k: v for k, v in optimizer.get_config().items() if k != "name"}
+
+    line = tasks._line_model("mse", 0.1).optimizer
+    assert type(line) is keras.optimizers.SGD
+    assert settings(line) == settings(keras.optimizers.SGD(0.1))
+    config = losses.LossPairingConfig(learning_rate=0.003)
+    adam = tasks._pairing_model(config, "softmax", "mse").optimizer
+    assert type(adam) is keras.optimizers.Adam
+    assert settings(adam) == settings(keras.optimizers.Adam(0.003))
+    outlier = losses.code_outlier_lab(losses.OutlierLabConfig())
+    assert "keras.optimizers.SGD(learning_rate=LEARNING_RATE)" in outlier
+    pairing = losses.code_loss_pairing(config)
+    assert "keras.optimizers.Adam(learning_rate=LEARNING_RATE)" in pairing
+
+
+def test_presets_are_validated_configs_and_known_controls():
+    page = topics.topic("losses")
+    assert page.load_presets() == losses.PRESETS
+    tabs = {"curves", "dist", "outliers", "guide"}
+    for preset in losses.PRESETS:
+        assert preset.tab in tabs, preset.name
+        values = page.preset_values(preset)  # raises if no task owns the config
+        assert values and all(key.startswith("loss_") for key in values)
+        assert values["loss_tab"] == preset.tab
+    pairing = page.preset_values(losses.PRESETS[-1])
+    assert pairing == {
+        "loss_task": "multiclass",
+        "loss_wrong_multiclass": "softmax_bce",
+        "loss_tab": "guide",
+    }
+    outlier = losses.outlier_controls(losses.OutlierLabConfig(outlier_size=30.0))
+    assert outlier["loss_out_outlier_size"] == 30.0 and len(outlier) == 5
+    rebuilt = losses.OutlierLabConfig(
+        **{k.removeprefix("loss_out_"): v for k, v in outlier.items()}
+    )
+    assert rebuilt == losses.OutlierLabConfig(outlier_size=30.0)
+    # A field the page has no control for would be lost silently: refused.
+    with pytest.raises(ValueError, match="no control for"):
+        losses.outlier_controls(losses.OutlierLabConfig(epochs=50))
+    with pytest.raises(ValueError, match="no control for"):
+        losses.pairing_controls(losses.LossPairingConfig(epochs=3))
+    default = losses.pairing_controls(losses.LossPairingConfig(task="regression"))
+    assert default == {
+        "loss_task": "regression",
+        "loss_wrong_regression": "sigmoid_mse",
+    }

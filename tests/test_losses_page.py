@@ -15,7 +15,11 @@ import numpy as np
 import pytest
 from conftest import ROOT, exceptions
 
+from dlcore import losses, topics
+from dlcore.i18n import t
+
 EPS = 1e-7
+TOPIC = topics.topic("losses")
 
 
 # --- reading what the page shows ---------------------------------------------------
@@ -58,6 +62,43 @@ def _metrics(at):
 def _run(at, **widgets):
     for key, value in widgets.items():
         at.session_state[key] = value
+    at.run()
+    assert not exceptions(at), exceptions(at)
+    return at
+
+
+def _lang(at):
+    return at.session_state["_lang"]
+
+
+def _tab(at, tab):
+    """Open tab ``tab`` as a click does: its label (in the page's language)."""
+    return _run(at, loss_tab=t(f"loss.tab.{tab}", _lang(at)))
+
+
+def _params(at):
+    return {key: at.query_params[key] for key in at.query_params}
+
+
+def _canonical(at):
+    """The controls' values (stable ids, not labels) after a run."""
+    return dict(at.session_state["_state_value"])
+
+
+def _toasts(at):
+    return [toast.value for toast in at.toast]
+
+
+def _open(params):
+    """A fresh session opened on ``/losses?params`` (a shared link)."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    st.cache_data.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.switch_page("pages/losses.py")
     at.run()
     assert not exceptions(at), exceptions(at)
     return at
@@ -197,17 +238,30 @@ def _visible_text(at):
         for kind in ("error", "warning", "info", "success")
         for el in at.get(kind)
     ]
-    texts += [w.label for kind in ("selectbox", "slider", "multiselect", "toggle",
-                                   "checkbox", "button_group", "number_input")
-              for w in at.get(kind)]  # fmt: skip
+    texts += [
+        w.label
+        for kind in (
+            "selectbox",
+            "slider",
+            "multiselect",
+            "toggle",
+            "checkbox",
+            "button_group",
+            "number_input",
+        )
+        for w in at.get(kind)
+    ]
     texts += [m.label for m in at.metric]
     for el in at.get("plotly_chart"):
         spec = json.loads(el.proto.spec)
         layout = spec["layout"]
         texts.append(str(layout.get("title", {}).get("text", "")))
         texts += [str(a.get("text", "")) for a in layout.get("annotations", [])]
-        texts += [str(v.get("title", {}).get("text", "")) for k, v in layout.items()
-                  if k.startswith(("xaxis", "yaxis"))]  # fmt: skip
+        texts += [
+            str(v.get("title", {}).get("text", ""))
+            for k, v in layout.items()
+            if k.startswith(("xaxis", "yaxis"))
+        ]
         texts += [str(trace.get("name", "")) for trace in spec["data"]]
     return [re.sub(r"`[^`]*`", "", text) for text in texts]  # code stays code
 
@@ -223,7 +277,7 @@ def _visible_text(at):
 )
 def test_chinese_view_has_no_english_left(app_test, section):
     at = app_test("losses", lang="zh")
-    _run(at, loss_section=section)
+    _tab(at, section)
     assert at.title[0].value == "损失函数"
     leftovers = [text for text in _visible_text(at) if ENGLISH.search(text)]
     assert not leftovers, leftovers
@@ -234,20 +288,20 @@ def test_chinese_view_has_no_english_left(app_test, section):
         )
 
 
-def test_bad_url_values_are_ignored_without_a_traceback(app_test):
-    import streamlit as st
-    from streamlit.testing.v1 import AppTest
-
-    st.cache_data.clear()
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
-    for key, value in {"loss_section": "nope", "loss_family": "bogus",
-                       "loss_huber_delta": "abc", "loss_target_regression": "1e9",
-                       "loss_names_regression": "xyz"}.items():  # fmt: skip
-        at.query_params[key] = value
-    at.switch_page("pages/losses.py")
-    at.run()
-    assert not exceptions(at), exceptions(at)
+def test_bad_url_values_are_ignored_without_a_traceback():
+    bad = {
+        "loss_tab": "nope",
+        "loss_family": "bogus",
+        "loss_huber_delta": "abc",
+        "loss_target_regression": "1e9",
+        "loss_names_regression": "xyz",
+    }
+    at = _open(bad)
     assert set(_curves(at)) == {"mse", "mae", "huber"}  # the default view
+    named = " ".join(_toasts(at))
+    for key in bad:  # each ignored value is named in a notice
+        assert key.replace("_", "\\_") in named, (key, _toasts(at))
+    assert not set(bad) & set(_params(at))  # and gone from the URL
     _run(at, loss_names_regression=[])  # nothing to plot: say so, draw nothing
     assert "at least one loss" in at.info[0].value and not at.get("plotly_chart")
 
@@ -278,15 +332,17 @@ def _shown_numbers(at):
 
 def _edit(at, preset, rows):
     at.session_state[f"loss_dist_table_{preset}"] = {
-        "edited_rows": rows, "added_rows": [], "deleted_rows": []
-    }  # fmt: skip
+        "edited_rows": rows,
+        "added_rows": [],
+        "deleted_rows": [],
+    }
     at.run()
     assert not exceptions(at), exceptions(at)
 
 
 def test_distribution_lab_numbers_follow_numpy_and_the_identity(app_test):
     at = app_test("losses")
-    _run(at, loss_section="dist")
+    _tab(at, "dist")
     editor = at.data_editor[0].value
     p, q = np.array(editor["P"], float), np.array(editor["Q"], float)
     for edit in (None, {0: {"Q": 0.5}, 3: {"P": 2.0}}):
@@ -315,7 +371,8 @@ def test_distribution_lab_numbers_follow_numpy_and_the_identity(app_test):
 
 def test_kl_is_asymmetric_and_a_zero_in_q_is_flagged(app_test):
     at = app_test("losses")
-    _run(at, loss_section="dist", loss_dist_preset="asymmetric")
+    _tab(at, "dist")
+    _run(at, loss_dist_preset="asymmetric")
     shown = _shown_numbers(at)
     assert shown["KL(P‖Q)"] > 0 and shown["KL(Q‖P)"] > 0
     assert abs(shown["KL(P‖Q)"] - shown["KL(Q‖P)"]) > 0.1
@@ -335,7 +392,7 @@ def test_kl_is_asymmetric_and_a_zero_in_q_is_flagged(app_test):
 )
 def test_bad_distributions_give_a_message(app_test, rows, lang, message):
     at = app_test("losses", lang=lang)
-    _run(at, loss_section="dist")
+    _tab(at, "dist")
     _edit(at, "one_hot", rows)
     assert [e.value for e in at.error], "no message"
     assert message in at.error[0].value
@@ -354,7 +411,7 @@ def _line(trace):
 @pytest.mark.slow
 def test_outlier_lab_fits_follow_least_squares_and_its_sliders(app_test):
     at = app_test("losses")
-    _run(at, loss_section="outliers")
+    _tab(at, "outliers")
     assert at.get("download_button")
     traces = _figure(at, "loss_fig_fit")["data"]
     x = np.concatenate([_decode(t["x"]) for t in traces[:2]])
@@ -381,7 +438,8 @@ def test_outlier_lab_fits_follow_least_squares_and_its_sliders(app_test):
 @pytest.mark.slow
 def test_task_guide_shows_the_pairing_and_trains_right_vs_wrong(app_test):
     at = app_test("losses")
-    _run(at, loss_section="guide", loss_task="regression_unit")
+    _tab(at, "guide")
+    _run(at, loss_task="regression_unit")
     assert "sigmoid" in at.code[0].value and at.info  # no training for this task
     assert not at.get("download_button")
     _run(at, loss_task="multiclass")
@@ -413,9 +471,10 @@ def test_task_guide_shows_the_pairing_and_trains_right_vs_wrong(app_test):
 )
 def test_teacher_presets_set_up_the_curve_explorer(app_test, preset, expected):
     at = app_test("losses")
-    _run(at, loss_section="dist")  # a preset also switches the section
+    _tab(at, "dist")  # a preset also switches the tab
     at.sidebar.selectbox(key="loss_preset").set_value(preset).run()
     assert not exceptions(at), exceptions(at)
+    assert "loss_tab" not in _params(at)  # the curves tab is the default
     assert list(_curves(at)) == expected
     if preset == "smoothing":  # label smoothing 0.2 is what Keras plots
         x, loss, _ = _curves(at)["categorical_crossentropy"]
@@ -423,3 +482,121 @@ def test_teacher_presets_set_up_the_curve_explorer(app_test, preset, expected):
         target = np.repeat(np.eye(3, dtype=np.float32)[[0]], len(x), axis=0)
         by_keras = _keras("CategoricalCrossentropy", target, rows, label_smoothing=0.2)
         np.testing.assert_allclose(loss, by_keras, rtol=1e-5, atol=1e-5)
+
+
+# --- the classroom layer: links, tabs, presets -------------------------------------
+
+
+def test_a_link_made_in_chinese_opens_the_same_curves_in_english(app_test):
+    at = app_test("losses", lang="zh")
+    _run(at, loss_family="binary")
+    _run(at, loss_logits_binary=True)
+    names = ["binary_crossentropy", "binary_focal_crossentropy", "squared_hinge"]
+    _run(at, loss_names_binary_z=names, loss_label_binary=0.0)
+    _run(at, loss_binary_focal_crossentropy_gamma=3.5)
+    link, values, curves = _params(at), _canonical(at), _curves(at)
+    assert link.pop("lang") == "zh"
+    assert link == {  # stable ids and numbers, never translated labels
+        "loss_family": "binary",
+        "loss_logits_binary": "1",
+        "loss_names_binary_z": ",".join(names),
+        "loss_label_binary": "0",
+        "loss_binary_focal_crossentropy_gamma": "3.5",
+    }
+    english = _open({**link, "lang": "en"})
+    assert not _toasts(english), _toasts(english)
+    reopened = _canonical(english)
+    for key in link:
+        assert reopened[key] == values[key], key
+    assert _params(english) == {**link, "lang": "en"}
+    again = _curves(english)
+    assert list(again) == names
+    for name in names:
+        for shown, expected in zip(again[name], curves[name], strict=True):
+            np.testing.assert_array_equal(shown, expected)
+
+
+@pytest.mark.slow
+def test_a_chinese_outlier_lab_link_trains_the_same_config_in_english(app_test):
+    at = app_test("losses", lang="zh")
+    _tab(at, "outliers")
+    _run(at, loss_out_outlier_size=-20.0, loss_out_huber_delta=2.0, loss_out_seed=7)
+    link = _params(at)
+    assert link.pop("lang") == "zh"
+    assert link == {
+        "loss_tab": "outliers",
+        "loss_out_outlier_size": "-20",
+        "loss_out_huber_delta": "2",
+        "loss_out_seed": "7",
+    }
+    code = at.code[0].value  # the exported script: the config, in full
+    assert "OUTLIER_SIZE = -20.0" in code and "SEED = 7" in code
+    english = _open({**link, "lang": "en"})
+    assert not _toasts(english), _toasts(english)
+    assert english.code[0].value == code  # the very same config
+    fields = [f"loss_out_{name}" for name in (*losses.OUTLIER_SLIDERS, "seed")]
+    zh, en = _canonical(at), _canonical(english)
+    assert {k: en[k] for k in fields} == {k: zh[k] for k in fields}
+    np.testing.assert_array_equal(english.table[0].value, at.table[0].value)
+
+
+@pytest.mark.parametrize(
+    "tab",
+    [
+        "curves",
+        "dist",
+        pytest.param("outliers", marks=pytest.mark.slow),
+        pytest.param("guide", marks=pytest.mark.slow),
+    ],
+)
+def test_every_tab_is_in_the_url_as_its_id_and_survives_a_language_switch(
+    app_test, tab
+):
+    charts = {
+        "curves": "loss_fig_curves",
+        "dist": "loss_fig_dist",
+        "outliers": "loss_fig_fit",
+        "guide": "loss_fig_pair",
+    }
+    at = app_test("losses", lang="zh")
+    _tab(at, "dist" if tab == "curves" else "curves")  # from another tab
+    _tab(at, tab)
+    assert _params(at).get("loss_tab", "curves") == tab
+    assert ("loss_tab" in _params(at)) == (tab != "curves")  # default: short URL
+    assert _figure(at, charts[tab])  # only the open tab's code ran:
+    others = [key for name, key in charts.items() if name != tab]
+    assert not [
+        el for el in at.get("plotly_chart") if el.proto.id.endswith(tuple(others))
+    ]
+    at.segmented_control(key="lang").set_value("en").run()
+    assert not exceptions(at), exceptions(at)
+    assert at.session_state["loss_tab"] == t(f"loss.tab.{tab}", "en")
+    assert _params(at).get("loss_tab", "curves") == tab
+    assert _figure(at, charts[tab])
+    fresh = _open({"loss_tab": tab, "lang": "zh"})  # the link itself
+    assert fresh.session_state["loss_tab"] == t(f"loss.tab.{tab}", "zh")
+    assert _figure(fresh, charts[tab]) and not _toasts(fresh)
+
+
+_TRAINS = {"no_outliers", "large_outliers", "softmax_bce"}
+
+
+@pytest.mark.parametrize(
+    "preset",
+    [
+        pytest.param(p, marks=pytest.mark.slow) if p.name in _TRAINS else p
+        for p in losses.PRESETS
+    ],
+    ids=lambda p: p.name,
+)
+def test_every_preset_applies_without_a_notice(app_test, preset):
+    values = TOPIC.preset_values(preset)
+    at = app_test("losses", lang="zh")
+    at.sidebar.selectbox(key="loss_preset").set_value(preset.name).run()
+    assert not exceptions(at), exceptions(at)
+    assert not _toasts(at), _toasts(at)
+    assert (preset.name in _TRAINS) == (preset.config is not None)
+    assert _params(at).get("loss_tab", "curves") == preset.tab
+    shown = _canonical(at)
+    for key, expected in values.items():  # every value reached its control
+        assert shown[key] == expected, (key, shown[key], expected)

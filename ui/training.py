@@ -121,7 +121,7 @@ def run_task(
     if code:
         code_panel(code, lang=lang, key=key, file_name=code_file)
     if pin and getattr(result, "history", None) is not None and len(result.history):
-        compare_panel(key, config, result, lang=lang)
+        compare_panel(key, config, result, lang=lang, run_names=run_names)
     return result
 
 
@@ -138,7 +138,14 @@ def _pin(key: str, run: compare.Pin, lang: str) -> None:
         st.toast(t("compare.limit", lang, limit=MAX_PINS))
 
 
-def compare_panel(key: str, config: Any, result: Any, *, lang: str) -> None:
+def compare_panel(
+    key: str,
+    config: Any,
+    result: Any,
+    *,
+    lang: str,
+    run_names: Callable[[str], str] | None = None,
+) -> None:
     """ "Pin this run", then the pinned runs: settings that differ, final
     metrics, one overlay chart of a chosen curve, "clear" and a CSV download.
     """
@@ -164,7 +171,9 @@ def compare_panel(key: str, config: Any, result: Any, *, lang: str) -> None:
             metric = st.selectbox(t("compare.metric", lang), names,
                                   key=f"{key}_pins_metric")  # fmt: skip
             charts.plotly(
-                training_figures.compare_figure(pinned, metric, lang=lang),
+                training_figures.compare_figure(
+                    pinned, metric, lang=lang, run_names=run_names
+                ),
                 key=f"{key}_pins_chart",
             )
         left, right = st.columns(2)

@@ -122,14 +122,16 @@ def compare_figure(
     *,
     lang: str = "en",
     height: int = theme.HEIGHT,
+    run_names: Callable[[str], str] | None = None,
 ) -> go.Figure:
     """The ``metric`` curve of every pinned run on one chart, epochs aligned.
 
     ``pins`` are :class:`dlcore.compare.Pin`; runs with several sub-runs (a
     ``run`` column) get one line each, labelled "run k · name". A loss is
-    drawn on a log axis.
+    drawn on a log axis. ``run_names`` labels sub-runs (default :func:`run_label`).
     """
     fig = go.Figure()
+    name_of = run_names or (lambda run: run_label(run, lang))
     run_word = t("compare.run", lang)
     for number, pinned in enumerate(pins, start=1):
         history = pinned.history
@@ -139,7 +141,7 @@ def compare_figure(
             x = frame.get("epoch", frame.index)
             name = f"{run_word} {number}"
             if sub is not None:
-                name += f" · {run_label(sub, lang)}"
+                name += f" · {name_of(sub)}"
             fig.add_scatter(
                 x=list(x),
                 y=list(frame[metric]),

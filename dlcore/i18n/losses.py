@@ -35,10 +35,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "loss.axis.rate": ("predicted rate λ", "预测速率 λ"),
     "loss.curve.target": ("Target y", "目标 y"),
     "loss.curve.multiclass_note": (
-        "Multi-class losses are drawn over the output for one class (of {num_classes}), "
+        "Multi-class losses are drawn over the output for one class "
+        "(of {num_classes}), "
         "which is either the true class or a wrong one; the rest of the probability is "
         "spread evenly over the other classes (or their logits stay at 0).",
-        "多分类损失沿某一个类别的输出绘制（共 {num_classes} 类），这个类别要么是真实类别，"
+        "多分类损失沿某一个类别的输出绘制（共 {num_classes} 类），"
+        "这个类别要么是真实类别，"
         "要么是错误类别；其余概率平均分给其他类别（若是 logits，其他类别保持为 0）。",
     ),
     "loss.curve.hinge_note": (
@@ -126,12 +128,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "loss.task_note.binary": (
         "Or Dense(1) without activation and BinaryCrossentropy(from_logits=True), "
         "which is numerically safer.",
-        "也可以用不带激活的 Dense(1) 配合 BinaryCrossentropy(from_logits=True)，数值上更稳定。",
+        "也可以用不带激活的 Dense(1) 配合 BinaryCrossentropy(from_logits=True)，"
+        "数值上更稳定。",
     ),
     "loss.task_note.multiclass": (
         "Integer labels: sparse_categorical_crossentropy; one-hot labels: "
         "categorical_crossentropy. Without softmax, pass from_logits=True.",
-        "整数标签用 sparse_categorical_crossentropy，独热标签用 categorical_crossentropy。"
+        "整数标签用 sparse_categorical_crossentropy，"
+        "独热标签用 categorical_crossentropy。"
         "若最后一层没有 softmax，要设置 from_logits=True。",
     ),
     "loss.task_note.multilabel": (
@@ -139,7 +143,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "每个标签都是一个独立的是/否问题：每个输出用 sigmoid，而不是 softmax。",
     ),
     "loss.task_note.regression": (
-        "No activation, so any value can be predicted; Huber or MAE when there are outliers.",
+        "No activation, so any value can be predicted; Huber or MAE when there are "
+        "outliers.",
         "不加激活，任何值都能预测；有离群点时用 Huber 或 MAE。",
     ),
     "loss.task_note.regression_unit": (
@@ -170,12 +175,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "loss.wrong.no_sigmoid": (
         "no sigmoid, but binary_crossentropy expects probabilities: outputs outside "
         "[0, 1] are clipped and their gradient vanishes.",
-        "没有 sigmoid，而 binary_crossentropy 期望概率：[0, 1] 以外的输出被截断，梯度消失。",
+        "没有 sigmoid，而 binary_crossentropy 期望概率：[0, 1] 以外的输出被截断，"
+        "梯度消失。",
     ),
     "loss.wrong.sigmoid_mse": (
         "sigmoid with squared error: works, but the gradient is damped by σ′ ≤ 0.25 "
         "(or the output cannot reach the targets).",
-        "sigmoid 配平方误差：能用，但梯度被 σ′ ≤ 0.25 削弱（或者输出根本够不到目标值）。",
+        "sigmoid 配平方误差：能用，但梯度被 σ′ ≤ 0.25 削弱"
+        "（或者输出根本够不到目标值）。",
     ),
     "loss.wrong.no_softmax": (
         "forgot the softmax (and from_logits=True): the raw outputs are clipped to "
@@ -198,11 +205,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "多个是/否标签却用 softmax：输出之和必须为 1，两个标签不可能同时为“是”。",
     ),
     # --- the page -------------------------------------------------------------
-    "loss.section": ("Section", "部分"),
-    "loss.section.curves": ("Loss curves", "损失曲线"),
-    "loss.section.dist": ("Entropy and KL", "熵与 KL 散度"),
-    "loss.section.outliers": ("Outlier lab", "离群点实验"),
-    "loss.section.guide": ("Which loss for which task", "什么任务用什么损失"),
+    "loss.tab.curves": ("Loss curves", "损失曲线"),
+    "loss.tab.dist": ("Entropy and KL", "熵与 KL 散度"),
+    "loss.tab.outliers": ("Outlier lab", "离群点实验"),
+    "loss.tab.guide": ("Which loss for which task", "什么任务用什么损失"),
     "loss.preset.none": ("(choose a preset)", "（选择一个预设）"),
     "loss.preset.robust": (
         "Curves: MSE vs MAE vs Huber vs log-cosh",
