@@ -78,7 +78,7 @@ def preset_box(slug: str, lang: str) -> None:
     )
     rejected = st.session_state.pop("_preset_rejected", None)
     if rejected:
-        state.notice(key, ", ".join(rejected), "not accepted by the controls")
+        state.notice(key, ", ".join(rejected), state.BadValue("preset"))
 
 
 @st.dialog(" ", width="large")

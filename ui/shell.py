@@ -121,7 +121,7 @@ def navigation() -> st.navigation:
     _runtime_panel(lang)
     bad = st.session_state.pop("_bad_lang", None)
     if bad is not None:
-        state.notice("lang", bad, "expected en or zh")
+        state.notice("lang", bad, state.BadValue("lang"))
     return selected
 
 

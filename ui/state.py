@@ -67,7 +67,18 @@ class Spec:
 
 
 class BadValue(ValueError):
-    """A URL or preset value a control does not accept (the reason is the text)."""
+    """A URL or preset value a control does not accept.
+
+    ``str(error)`` is the English reason; ``code`` and ``details`` name the
+    catalogue entry ``url.<code>`` that says it in the page's language.
+    """
+
+    def __init__(self, code: str, **details: Any) -> None:
+        self.code, self.details = code, details
+        super().__init__(t(f"url.{code}", "en", **details))
+
+    def message(self, language: str) -> str:
+        return t(f"url.{self.code}", language, **self.details)
 
 
 def option_id(value: Any) -> str:
@@ -94,15 +105,15 @@ def _number(text: str, spec: Spec) -> float | int:
     try:
         number = float(text)
     except ValueError:
-        raise BadValue("not a number") from None
+        raise BadValue("nan") from None
     if not math.isfinite(number):
-        raise BadValue("not a finite number")
+        raise BadValue("finite")
     low = -math.inf if spec.low is None else spec.low
     high = math.inf if spec.high is None else spec.high
     if not low <= number <= high:
-        raise BadValue(f"outside {low:g}…{high:g}")
+        raise BadValue("range", low=f"{low:g}", high=f"{high:g}")
     if spec.integer and not number.is_integer():
-        raise BadValue("not a whole number")
+        raise BadValue("whole")
     if spec.step:
         base = spec.low if spec.low is not None else 0.0
         number = base + round((number - base) / spec.step) * spec.step
@@ -128,7 +139,7 @@ def _option(text: str, spec: Spec) -> Any:
                 return option
     shown = ", ".join(option_id(o) for o in spec.options[:8])
     more = ", …" if len(spec.options) > 8 else ""
-    raise BadValue(f"expected one of {shown}{more}")
+    raise BadValue("options", options=f"{shown}{more}")
 
 
 def decode(spec: Spec, text: Any) -> Any:
@@ -146,7 +157,7 @@ def decode(spec: Spec, text: Any) -> Any:
     text = str(text)
     if spec.kind == "text":
         if len(text) > _MAX_URL_VALUE:
-            raise BadValue("too long")
+            raise BadValue("long")
         return text
     if spec.kind == "multi":
         if text == "":
@@ -161,7 +172,7 @@ def decode(spec: Spec, text: Any) -> Any:
             return True
         if lowered in ("0", "false", "no", "off"):
             return False
-        raise BadValue("expected 1 or 0")
+        raise BadValue("toggle")
     if spec.kind in ("select", "tab"):
         return _option(text, spec)
     return _number(text, spec)
@@ -219,8 +230,10 @@ def known_controls(slug: str) -> dict[str, str]:
     return dict(st.session_state.get(_CONTROLS, {}).get(slug, {}))
 
 
-def notice(name: str, value: Any, reason: str) -> None:
+def notice(name: str, value: Any, reason: str | BadValue) -> None:
     """A toast: URL parameter ``name`` was ignored (the value shown as text)."""
+    if isinstance(reason, BadValue):
+        reason = reason.message(lang())
     shown = str(value)
     if len(shown) > 40:
         shown = shown[:40] + "…"
@@ -254,7 +267,7 @@ def _seed(spec: Spec, *, url: bool) -> None:
             try:
                 value = decode(spec, st.query_params.get_all(key) or raw)
             except BadValue as error:
-                notice(key, raw, str(error))
+                notice(key, raw, error)
                 st.query_params.pop(key, None)
         st.session_state[key] = value
     elif seen.get(key) != lang():
@@ -405,7 +418,7 @@ def tabs(key: str, ids: Sequence[str], label: Callable[[str], str]) -> dict[str,
             try:
                 current = decode(spec, raw)
             except BadValue as error:
-                notice(key, raw, str(error))
+                notice(key, raw, error)
     chosen = st.session_state.get(key)  # the label of the tab the user opened
     if chosen in labels:
         current = ids[labels.index(chosen)]

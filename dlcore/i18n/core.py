@@ -111,6 +111,17 @@ STRINGS: dict[str, tuple[str, str]] = {
         "At most {limit} runs are kept; the oldest was dropped.",
         "最多保留 {limit} 次运行，已移除最早的一次。",
     ),
+    # why a URL value was ignored (ui/state.py)
+    "url.nan": ("not a number", "不是数字"),
+    "url.finite": ("not a finite number", "不是有限的数"),
+    "url.range": ("outside {low}…{high}", "超出范围 {low}…{high}"),
+    "url.whole": ("not a whole number", "不是整数"),
+    "url.options": ("expected one of {options}", "应为以下之一：{options}"),
+    "url.long": ("too long", "太长"),
+    "url.empty": ("empty", "为空"),
+    "url.toggle": ("expected 1 or 0", "应为 1 或 0"),
+    "url.lang": ("expected en or zh", "应为 en 或 zh"),
+    "url.preset": ("not accepted by the controls", "控件不接受这些值"),
     # errors
     "error.bad_param": (
         "Ignored the URL parameter {name}={value!r}: {reason}",
