@@ -283,9 +283,10 @@ TOPICS: tuple[Topic, ...] = (
                 "train_race",
                 "RaceConfig",
                 "code_race",
+                controls="race_control_values",
             ),
         ),
-        presets=None,
+        presets="dlcore.optimizers:PRESETS",
     ),  # fmt: skip
     Topic(
         "cnn",

@@ -1,11 +1,15 @@
-"""dlcore.optimizers / dlcore.landscapes: real Keras updates, checked against NumPy.
+"""dlcore.optimizers (and its landscapes): real Keras updates, checked against NumPy.
 
 Oracles: the NumPy rule behind each LaTeX formula, closed-form schedules,
-hand-computed SGD steps, and Goh's (2017) convergence rates.
+hand-computed SGD steps, Goh's (2017) convergence rates, and Keras'
+``get_config`` of the optimizers the race builds.
 """
 
+import ast
 import itertools
 import math
+import subprocess
+import sys
 import threading
 import time
 
@@ -14,9 +18,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from dlcore import landscapes, optimizers
+from dlcore import blocks, optimizers, topics
 from dlcore.figures import optimizers as figures
 from dlcore.i18n import CATALOG
+from dlcore.optimizers import landscapes
 
 # --- landscapes ---------------------------------------------------------------------
 
@@ -160,13 +165,13 @@ def test_bad_names_raise_a_helpful_value_error(call, message):
 
 def test_compiled_loop_is_reused_and_fast_after_warm_up():
     optimizers.trajectory("adam", "rosenbrock", steps=300, learning_rate=0.05)
-    count = len(optimizers._RUNNERS)
+    count = len(optimizers.core._RUNNERS)
     timings = []
     for lr in (0.01, 0.02, 0.03, 0.04, 0.05):
         tic = time.perf_counter()
         optimizers.trajectory("adam", "rosenbrock", (0.0, 2.5), 300, learning_rate=lr)
         timings.append(time.perf_counter() - tic)
-    assert len(optimizers._RUNNERS) == count  # learning rate and start are inputs
+    assert len(optimizers.core._RUNNERS) == count  # learning rate and start are inputs
     assert min(timings) < 0.05, timings
 
 
@@ -535,6 +540,91 @@ def test_race_entries_and_code_export():
     assert "keras.optimizers.Adam(learning_rate=0.01)" in code
 
 
+#: Keras arguments of each race optimizer besides the learning rate: Keras'
+#: defaults, except the momentum variants of SGD.
+RACE_ARGUMENTS = {
+    "momentum": {"momentum": 0.9},
+    "nesterov": {"momentum": 0.9, "nesterov": True},
+}
+
+
+@pytest.mark.parametrize("name", list(optimizers.OPTIMIZERS))
+def test_race_optimizers_and_their_code_are_the_shared_blocks(name):
+    expected = {"learning_rate": 0.003, **RACE_ARGUMENTS.get(name, {})}
+    assert optimizers.race_optimizer_kwargs(name, 0.003) == expected
+    assert blocks.optimizer_kwargs(name, 0.003) == expected
+    config = blocks.make_optimizer(name, 0.003).get_config()
+    assert type(blocks.make_optimizer(name, 0.003)).__name__ == (
+        optimizers.OPTIMIZERS[name].keras_name
+    )
+    for key, value in expected.items():
+        assert config[key] == pytest.approx(value), key
+    # The exported script builds the very same optimizer.
+    line = blocks.optimizer_code(name, 0.003)
+    assert line in optimizers.code_race(
+        optimizers.RaceConfig(optimizers=((name, 0.003),))
+    )
+    exported = eval(line, {"keras": optimizers.keras}).get_config()
+    assert {k: v for k, v in exported.items() if k != "name"} == {
+        k: v for k, v in config.items() if k != "name"
+    }
+
+
+def test_race_control_values_show_the_config_on_the_page():
+    defaults = optimizers.race_control_values(optimizers.RaceConfig())
+    assert defaults == {
+        "opt_race_optimizers": ["sgd", "momentum", "rmsprop", "adam"],
+        "opt_race_dataset": "digits",
+        "opt_race_epochs": 10,
+        "opt_race_batch": 32,
+        "opt_race_lr": 0.0,  # each optimizer's Keras default
+    }
+    config = optimizers.RaceConfig(
+        optimizers=(("sgd", 0.03), ("adam", 0.03)),
+        dataset="spiral",
+        epochs=20,
+        batch_size=64,
+    )
+    values = optimizers.race_control_values(config)
+    assert values["opt_race_optimizers"] == ["sgd", "adam"]
+    assert values["opt_race_lr"] == 0.03 and values["opt_race_batch"] == 64
+    assert values["opt_race_epochs"] in optimizers.RACE_EPOCHS
+    task = topics.task_named("optimizers.race")
+    assert task.control_values(config, "opt") == values
+    with pytest.raises(ValueError, match="one learning rate"):
+        optimizers.race_control_values(
+            optimizers.RaceConfig(optimizers=("sgd", ("adam", 0.01)))
+        )
+    with pytest.raises(ValueError, match="seed"):
+        optimizers.race_control_values(optimizers.RaceConfig(seed=3))
+
+
+@pytest.mark.slow
+def test_exported_race_reproduces_the_dashboard_metrics(tmp_path):
+    config = optimizers.RaceConfig(
+        optimizers=("sgd", ("adam", 0.01)),
+        dataset="spiral",
+        epochs=2,
+        batch_size=128,
+    )
+    expected = optimizers.train_race(config).metrics
+    script = tmp_path / "race.py"
+    script.write_text(optimizers.code_race(config))
+    out = subprocess.run(
+        [sys.executable, str(script)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=tmp_path,
+    )
+    assert out.returncode == 0, out.stderr[-3000:]
+    last = out.stdout.strip().splitlines()[-1]
+    final = ast.literal_eval(last.removeprefix("FINAL "))
+    assert set(expected) <= set(final)
+    for key, value in expected.items():
+        assert final[key] == pytest.approx(value, rel=1e-4, abs=1e-5), key
+
+
 def test_race_models_start_from_identical_weights():
     first = optimizers.build_race_model((8, 8, 1), 10, seed=4).get_weights()
     second = optimizers.build_race_model((8, 8, 1), 10, seed=4).get_weights()
@@ -613,31 +703,78 @@ def test_keras_call_constructs_the_same_optimizer(name, hyperparams):
 
 
 def test_presets_name_real_controls_and_values():
+    page = topics.topic("optimizers")
+    assert page.load_presets() == optimizers.PRESETS
     tabs = {"explore", "schedules", "clipping", "batch", "theory", "race"}
-    for preset, values in optimizers.PRESETS.items():
-        assert values["tab"] in tabs and f"opt.preset.{preset}" in CATALOG
-        assert values.get("landscape", "quadratic") in landscapes.LANDSCAPES
-        for name in values.get("optimizers", []):
-            assert name in optimizers.OPTIMIZERS
+    for preset in optimizers.PRESETS:
+        assert preset.tab in tabs and f"opt.preset.{preset.name}" in CATALOG
+        values = page.preset_values(preset)  # raises for a config of no task
+        assert values["opt_tab"] == preset.tab
+        assert values.get("opt_landscape", "quadratic") in landscapes.LANDSCAPES
+        for key in ("opt_optimizers", "opt_race_optimizers"):
+            assert set(values.get(key, ())) <= set(optimizers.OPTIMIZERS)
+            assert len(values.get(key, ())) <= optimizers.MAX_OPTIMIZERS
         for key, value in values.items():
-            name, _, keyword = key.partition("_")
+            name, _, keyword = key.removeprefix("opt_").partition("_")
             if name in optimizers.OPTIMIZERS:
-                param = next(p for p in optimizers.OPTIMIZERS[name].hyperparams
-                             if p.name == keyword)  # fmt: skip
+                param = next(
+                    p
+                    for p in optimizers.OPTIMIZERS[name].hyperparams
+                    if p.name == keyword
+                )
                 assert value in optimizers.slider_options(param), key
 
 
+#: The learning rates each explorer preset sets itself (the lesson).
+LESSON_RATES = {
+    "valley": {"sgd": 0.03, "momentum": 0.03, "nesterov": 0.03},
+    "too_large": {"sgd": 0.3, "momentum": 0.3, "adam": 0.3},
+}
+
+
+def test_explorer_presets_choose_the_landscape_as_the_page_does():
+    # Choosing a landscape starts at its start point with the learning rates
+    # that suit it; a preset does the same, then sets its own lesson.
+    explorer = [p for p in optimizers.PRESETS if p.tab == "explore"]
+    assert {p.name for p in explorer} == {"valley", "rosenbrock", "too_large", "saddle"}
+    for preset in explorer:
+        land = landscapes.get_landscape(preset.controls["opt_landscape"])
+        x_key, y_key = optimizers.start_keys(land.name)
+        assert (preset.controls[x_key], preset.controls[y_key]) == land.start
+        for name in optimizers.OPTIMIZERS:
+            rate = LESSON_RATES.get(preset.name, {}).get(name)
+            if rate is None:  # the suggestion, snapped to a slider value
+                rate = optimizers.snap(
+                    optimizers.suggested_learning_rate(name, land.name),
+                    optimizers.slider_options(
+                        optimizers.OPTIMIZERS[name].hyperparams[0]
+                    ),
+                )
+            assert preset.controls[f"opt_{name}_learning_rate"] == rate, (preset, name)
+
+
 def test_preset_lessons_hold():
-    too_large = optimizers.PRESETS["too_large"]
-    kappa = too_large["kappa"]
-    sgd = optimizers.run("sgd", "quadratic", steps=200, condition_number=kappa,
-                         learning_rate=too_large["sgd_learning_rate"])  # fmt: skip
+    presets = {p.name: p.controls for p in optimizers.PRESETS}
+    too_large = presets["too_large"]
+    kappa = too_large["opt_kappa"]
+    sgd = optimizers.run(
+        "sgd",
+        "quadratic",
+        steps=200,
+        condition_number=kappa,
+        learning_rate=too_large["opt_sgd_learning_rate"],
+    )
     assert sgd.diverged  # η·κ = 3 > 2: unstable
-    adam = optimizers.run("adam", "quadratic", steps=200, condition_number=kappa,
-                          learning_rate=too_large["adam_learning_rate"])  # fmt: skip
+    adam = optimizers.run(
+        "adam",
+        "quadratic",
+        steps=200,
+        condition_number=kappa,
+        learning_rate=too_large["opt_adam_learning_rate"],
+    )
     assert not adam.diverged  # Adam's steps are bounded by about η
-    valley = optimizers.PRESETS["valley"]
-    common = {"steps": valley["steps"], "condition_number": valley["kappa"]}
+    valley = presets["valley"]
+    common = {"steps": valley["opt_steps"], "condition_number": valley["opt_kappa"]}
     plain = optimizers.run("sgd", "quadratic", learning_rate=0.03, **common)
     heavy = optimizers.run("momentum", "quadratic", learning_rate=0.03, **common)
     assert heavy.distances[-1] < plain.distances[-1] / 3
@@ -661,7 +798,7 @@ def test_optimal_runs_reach_goh_rates(kappa):
             [2 / (1 + kappa), (2 / (1 + kappa**0.5)) ** 2],
             [0.0, hb_rate**2],
             [gd_rate, hb_rate],
-        ],  # fmt: skip
+        ],
         rtol=1e-12,
     )
 
@@ -697,8 +834,12 @@ def test_minibatch_loss_is_the_full_data_excess_mse():
     fig = figures.minibatch_loss_figure({8: path}, data)
     design = np.stack([data.x, np.ones_like(data.x)], axis=1).astype(np.float64)
     mse = [np.mean((design @ p - data.y) ** 2) for p in path]
-    np.testing.assert_allclose(fig.data[0].y, np.maximum(np.subtract(mse, mse[-1]), 1e-12),
-                               rtol=1e-9, atol=1e-12)  # fmt: skip
+    np.testing.assert_allclose(
+        fig.data[0].y,
+        np.maximum(np.subtract(mse, mse[-1]), 1e-12),
+        rtol=1e-9,
+        atol=1e-12,
+    )
 
 
 def test_clipping_window_shows_the_jump_off_the_wall():
@@ -712,9 +853,14 @@ def test_race_labels_and_table_are_translated():
     assert figures.race_label("adam (lr=0.01)", "zh") == "Adam (η = 0.01)"
     assert figures.race_label("momentum", "zh") == "动量法"
     table = figures.race_table(
-        {"sgd/loss": 1.5, "sgd/val_accuracy": 0.4, "adam/loss": 0.2,
-         "adam/val_accuracy": 0.9}, "zh"
-    )  # fmt: skip
+        {
+            "sgd/loss": 1.5,
+            "sgd/val_accuracy": 0.4,
+            "adam/loss": 0.2,
+            "adam/val_accuracy": 0.9,
+        },
+        "zh",
+    )
     assert list(table.columns) == ["优化器", "训练损失", "验证集准确率"]
     assert table.iloc[1].tolist() == ["Adam", 0.2, 0.9]
 

@@ -4,7 +4,8 @@ Oracles: an eager loop of ``keras.optimizers.X.apply_gradients`` written here
 (not the page's compiled loop), the Keras learning-rate schedules called
 directly, the NumPy update rules of ``dlcore.optimizers`` (clipping,
 schedules), closed-form gradient descent on the regression's MSE, and Goh's
-closed-form optimal settings.
+closed-form optimal settings. The URL tests check that a link means the same
+setup in either language and that the open tab is in the URL as its id.
 """
 
 from __future__ import annotations
@@ -15,12 +16,13 @@ import numpy as np
 import pytest
 from conftest import ROOT, exceptions, plotly_specs
 
-from dlcore import landscapes
 from dlcore import optimizers as O
 from dlcore.i18n import t
+from dlcore.optimizers import landscapes
 
 tf = O.tf
 keras = O.keras
+O_TABS = ("explore", "schedules", "clipping", "batch", "theory", "race")
 
 
 # --- helpers -----------------------------------------------------------------------
@@ -75,8 +77,34 @@ def label(tab: str, lang: str = "en") -> str:
 
 
 def open_tab(at, tab: str, lang: str = "en"):
+    """Open ``tab`` as a click on it does (the tab widget's value is its label)."""
     at.session_state["opt_tab"] = label(tab, lang)
     return at.run()
+
+
+def fresh(params: dict[str, str]):
+    """A fresh session opening ``/optimizers?params`` (a shared link)."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    st.cache_data.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.switch_page("pages/optimizers.py").run()
+
+
+def url(at) -> dict[str, str]:
+    return {key: at.query_params[key] for key in at.query_params}
+
+
+def canonical(at) -> dict:
+    """The controls' values as stable ids (what the URL encodes)."""
+    return dict(at.session_state["_state_value"])
+
+
+def toasts(at) -> list[str]:
+    return [toast.value for toast in at.toast]
 
 
 def assert_same_path(drawn, expected, name):
@@ -102,8 +130,9 @@ def test_default_view_is_keras_and_follows_every_control(app_test):
     # The condition number reshapes the valley: new paths, still Keras's.
     at.select_slider(key="opt_kappa").set_value(50.0).run()
     drawn = traces(at, has="frames")
-    expected, _ = keras_path("momentum", "quadratic", start, steps, learning_rate=0.05,
-                             condition_number=50.0)  # fmt: skip
+    expected, _ = keras_path(
+        "momentum", "quadratic", start, steps, learning_rate=0.05, condition_number=50.0
+    )
     assert_same_path(drawn_path(drawn["SGD + momentum"]), expected, "κ = 50")
     assert not np.allclose(drawn_path(drawn["SGD + momentum"]), before)
 
@@ -115,8 +144,15 @@ def test_default_view_is_keras_and_follows_every_control(app_test):
     assert not exceptions(at), exceptions(at)
     drawn = traces(at, has="frames")
     assert {"Adam", "Lion"} <= set(drawn) and "SGD" not in drawn
-    expected, _ = keras_path("adam", "quadratic", start, 100, learning_rate=0.3,
-                             amsgrad=True, condition_number=50.0)  # fmt: skip
+    expected, _ = keras_path(
+        "adam",
+        "quadratic",
+        start,
+        100,
+        learning_rate=0.3,
+        amsgrad=True,
+        condition_number=50.0,
+    )
     assert_same_path(drawn_path(drawn["Adam"]), expected, "adam")
     rule = O.update_rule_latex("adam", amsgrad=True)
     assert any(rule in el.value for el in at.latex)
@@ -124,7 +160,11 @@ def test_default_view_is_keras_and_follows_every_control(app_test):
 
     # A new landscape moves the start and suits the learning rates to it.
     at.selectbox(key="opt_landscape").set_value("rosenbrock").run()
-    assert (at.slider(key="opt_x0").value, at.slider(key="opt_y0").value) == (-1.5, 2.0)
+    start = (
+        at.slider(key="opt_rosenbrock_x0").value,
+        at.slider(key="opt_rosenbrock_y0").value,
+    )
+    assert start == (-1.5, 2.0)
     assert at.select_slider(key="opt_adam_learning_rate").value == 0.1
     drawn = traces(at, has="frames")
     expected, _ = keras_path("lion", "rosenbrock", (-1.5, 2.0), 100, learning_rate=0.03)
@@ -165,35 +205,183 @@ def test_chinese_view_is_translated(app_test):
     texts += [str(s) for s in plotly_specs(at)]
     leftover = [s for s in texts if "opt." in s and "keras.optimizers" not in s]
     assert not leftover, leftover[:3]
-    assert at.slider(key="opt_x0").label == "起点 x₀"
+    assert at.slider(key="opt_quadratic_x0").label == "起点 x₀"
 
 
-def test_bad_url_values_and_an_empty_selection_are_harmless(app_test):
-    import streamlit as st
-    from streamlit.testing.v1 import AppTest
-
-    st.cache_data.clear()
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
-    at.query_params.update({"opt_landscape": "nowhere", "opt_kappa": "abc",
-                            "opt_x0": "1e9", "opt_steps": "-3"})  # fmt: skip
-    at.switch_page("pages/optimizers.py").run()
+def test_bad_url_values_and_an_empty_selection_are_harmless():
+    at = fresh(
+        {
+            "opt_landscape": "nowhere",
+            "opt_kappa": "abc",
+            "opt_quadratic_x0": "1e9",
+            "opt_steps": "-3",
+        }
+    )
     assert not exceptions(at), exceptions(at)
     assert at.selectbox(key="opt_landscape").value == "quadratic"
-    assert at.slider(key="opt_x0").value == -4.0
+    assert at.slider(key="opt_quadratic_x0").value == -4.0
+    assert at.select_slider(key="opt_kappa").value == 10.0
+    assert at.select_slider(key="opt_steps").value == 200
+    named = " ".join(toasts(at)).replace("\\", "")
+    for key in ("opt_landscape", "opt_kappa", "opt_quadratic_x0", "opt_steps"):
+        assert key in named, (key, toasts(at))
+        assert key not in at.query_params  # the bad value left the URL
     at.multiselect(key="opt_optimizers").set_value([]).run()
     assert [i.value for i in at.info] == [t("opt.pick_one")]
     assert not exceptions(at), exceptions(at)
 
 
+def test_a_link_with_too_many_optimizers_falls_back_with_a_notice():
+    six = "sgd,momentum,nesterov,rmsprop,adam,lion"  # the widget takes five
+    at = fresh({"opt_optimizers": six, "opt_steps": "50"})
+    assert not exceptions(at), exceptions(at)
+    assert "opt\\_optimizers" in " ".join(toasts(at)), toasts(at)
+    assert at.multiselect(key="opt_optimizers").value == [
+        "sgd",
+        "momentum",
+        "rmsprop",
+        "adam",
+    ]
+    assert at.select_slider(key="opt_steps").value == 50  # the rest still applies
+    assert url(at).get("opt_steps") == "50" and "opt_optimizers" not in url(at)
+
+
 @pytest.mark.slow
-def test_every_preset_runs(app_test):
+def test_every_preset_applies_and_draws_what_keras_computes(app_test):
+    # One session, the presets in order: a preset may change the landscape
+    # (rosenbrock, then the quadratic again), so start points and learning
+    # rates must follow without any value being refused.
     at = app_test("optimizers")
     for preset in O.PRESETS:
-        at.selectbox(key="opt_preset").set_value(preset).run()
-        assert not exceptions(at), (preset, exceptions(at))
-        tab = O.PRESETS[preset]["tab"]
-        assert at.session_state["opt_tab"] == label(tab), preset
-    assert traces(at, has=t("opt.fig.clipping"))  # the clipping preset opened its tab
+        at.selectbox(key="opt_preset").set_value(preset.name).run()
+        assert not exceptions(at), (preset.name, exceptions(at))
+        assert not toasts(at), (preset.name, toasts(at))  # every value accepted
+        assert at.session_state["opt_tab"] == label(preset.tab), preset.name
+        assert canonical(at)["opt_tab"] == preset.tab
+        assert url(at).get("opt_tab", "explore") == preset.tab  # the id, no label
+        if preset.tab == "clipping":
+            assert traces(at, has=t("opt.fig.clipping"))  # its lesson is drawn
+        if preset.tab != "explore":
+            continue
+        values = preset.controls
+        land = landscapes.get_landscape(values["opt_landscape"])
+        x_key, y_key = O.start_keys(land.name)
+        assert (at.slider(key=x_key).value, at.slider(key=y_key).value) == land.start
+        drawn = traces(at, has="frames")
+        name = values["opt_optimizers"][0]
+        kappa = (
+            {"condition_number": values["opt_kappa"]} if "opt_kappa" in values else {}
+        )
+        expected, _ = keras_path(
+            name,
+            land.name,
+            land.start,
+            values["opt_steps"],
+            learning_rate=values[f"opt_{name}_learning_rate"],
+            **kappa,
+        )
+        assert_same_path(
+            drawn_path(drawn[t(f"opt.name.{name}")]), expected, preset.name
+        )
+    race = next(p for p in O.PRESETS if p.tab == "race")
+    shown = at.code[-1].value.rstrip()
+    assert shown == O.code_race(race.config).rstrip()  # the preset's very config
+
+
+# --- the URL: stable ids in every language -------------------------------------------
+
+
+@pytest.mark.slow
+def test_a_link_made_in_chinese_opens_the_same_view_in_english(app_test):
+    at = app_test("optimizers", lang="zh")
+    at.selectbox(key="opt_landscape").set_value("rosenbrock").run()
+    at.multiselect(key="opt_optimizers").set_value(["adam", "lion"]).run()
+    at.select_slider(key="opt_adam_learning_rate").set_value(0.3)
+    at.toggle(key="opt_adam_amsgrad").set_value(True)
+    at.slider(key="opt_rosenbrock_x0").set_value(0.5)
+    at.select_slider(key="opt_steps").set_value(100).run()
+    assert not exceptions(at), exceptions(at)
+    link = url(at)
+    assert link == {
+        "lang": "zh",
+        "opt_landscape": "rosenbrock",
+        "opt_optimizers": "adam,lion",
+        "opt_adam_learning_rate": "0.3",
+        "opt_adam_amsgrad": "1",
+        "opt_rosenbrock_x0": "0.5",
+        "opt_steps": "100",
+    }
+    paths = {
+        n: drawn_path(tr)
+        for n, tr in traces(at, has="frames").items()
+        if n in ("Adam", "Lion")
+    }
+    english = fresh({**link, "lang": "en"})
+    assert not exceptions(english) and not toasts(english), toasts(english)
+    assert url(english) == {**link, "lang": "en"}
+    shown = canonical(english)
+    for key in link:
+        if key != "lang":
+            assert shown[key] == canonical(at)[key], key
+    drawn = traces(english, has="frames")
+    expected, _ = keras_path(
+        "adam", "rosenbrock", (0.5, 2.0), 100, learning_rate=0.3, amsgrad=True
+    )
+    for name in ("Adam", "Lion"):
+        np.testing.assert_array_equal(drawn_path(drawn[name]), paths[name])
+    assert_same_path(drawn_path(drawn["Adam"]), expected, "adam from the link")
+
+
+@pytest.mark.slow
+def test_a_race_link_made_in_chinese_trains_the_same_config_in_english(app_test):
+    at = open_tab(app_test("optimizers", lang="zh"), "race", "zh")
+    at.multiselect(key="opt_race_optimizers").set_value(["sgd", "adam"])
+    at.selectbox(key="opt_race_dataset").set_value("spiral")
+    at.select_slider(key="opt_race_epochs").set_value(5)
+    at.select_slider(key="opt_race_batch").set_value(128)
+    at.select_slider(key="opt_race_lr").set_value(0.03).run()
+    assert not exceptions(at), exceptions(at)
+    link = url(at)
+    assert link["opt_tab"] == "race" and link["opt_race_lr"] == "0.03"
+    config = O.RaceConfig(
+        optimizers=(("sgd", 0.03), ("adam", 0.03)),
+        dataset="spiral",
+        epochs=5,
+        batch_size=128,
+    )
+    assert O.race_control_values(config) == {
+        k: v for k, v in canonical(at).items() if k.startswith("opt_race_")
+    }
+    code = O.code_race(config).rstrip()
+    assert at.code[-1].value.rstrip() == code
+    english = fresh({**link, "lang": "en"})
+    assert not exceptions(english) and not toasts(english), toasts(english)
+    assert (
+        english.code[-1].value.rstrip() == code
+    )  # the same config, hence the same script
+    assert url(english) == {**link, "lang": "en"}
+
+
+@pytest.mark.slow
+def test_every_tab_is_in_the_url_and_survives_a_language_switch(app_test):
+    at = app_test("optimizers")
+    for tab in O_TABS:
+        at = open_tab(at, tab)
+        assert not exceptions(at), (tab, exceptions(at))
+        assert url(at).get("opt_tab", "explore") == tab  # the default is left out
+        at.segmented_control(key="lang").set_value("zh").run()
+        assert not exceptions(at), (tab, exceptions(at))
+        assert at.session_state["opt_tab"] == label(tab, "zh"), tab
+        assert url(at).get("opt_tab", "explore") == tab and url(at)["lang"] == "zh"
+        at.segmented_control(key="lang").set_value("en").run()
+        assert at.session_state["opt_tab"] == label(tab), tab
+    # A link opens its tab; a bad tab id falls back to the first with a notice.
+    theory = fresh({"opt_tab": "theory"})
+    assert theory.session_state["opt_tab"] == label("theory")
+    assert theory.dataframe and not toasts(theory)
+    bad = fresh({"opt_tab": "nowhere"})
+    assert not exceptions(bad) and bad.session_state["opt_tab"] == label("explore")
+    assert "opt\\_tab" in " ".join(toasts(bad)) and "opt_tab" not in url(bad)
 
 
 # --- the lessons ---------------------------------------------------------------------
@@ -222,9 +410,14 @@ def test_schedules_tab_draws_the_keras_schedule_and_its_path(app_test):
         rtol=1e-5,
     )
     paths = traces(at, has=t("opt.fig.contour", landscape=t("opt.land.quadratic")))
-    expected = O.numpy_trajectory("rmsprop", "quadratic", steps=300, learning_rate=0.1,
-                                  schedule="exponential",
-                                  schedule_params={"decay_rate": 0.3})  # fmt: skip
+    expected = O.numpy_trajectory(
+        "rmsprop",
+        "quadratic",
+        steps=300,
+        learning_rate=0.1,
+        schedule="exponential",
+        schedule_params={"decay_rate": 0.3},
+    )
     assert_same_path(drawn_path(paths[t("opt.schedule.exponential")]), expected, "lr")
 
 
@@ -235,8 +428,9 @@ def test_clipping_tab_bounds_every_step(app_test):
     paths = traces(at, has=t("opt.fig.clipping"))
     clipped = drawn_path(paths[t("opt.clip.clipnorm", c=1.0)])
     free = drawn_path(paths[t("opt.clip.none")])
-    expected = O.numpy_trajectory("sgd", "cliff", steps=100, learning_rate=0.1,
-                                  clipnorm=1.0)  # fmt: skip
+    expected = O.numpy_trajectory(
+        "sgd", "cliff", steps=100, learning_rate=0.1, clipnorm=1.0
+    )
     assert_same_path(clipped, expected, "clipnorm")
     steps = lambda p: np.linalg.norm(np.diff(p, axis=0), axis=1)  # noqa: E731
     assert steps(clipped).max() <= 0.1 * 1.0 + 1e-6 < steps(free).max()
@@ -246,8 +440,9 @@ def test_clipping_tab_bounds_every_step(app_test):
     assert not exceptions(at), exceptions(at)
     paths = traces(at, has=t("opt.fig.clipping"))
     clipped = drawn_path(paths[t("opt.clip.clipvalue", c=0.5)])
-    expected = O.numpy_trajectory("sgd", "cliff", steps=100, learning_rate=0.1,
-                                  clipvalue=0.5)  # fmt: skip
+    expected = O.numpy_trajectory(
+        "sgd", "cliff", steps=100, learning_rate=0.1, clipvalue=0.5
+    )
     assert_same_path(clipped, expected, "clipvalue")
     assert np.abs(np.diff(clipped, axis=0)).max() <= 0.1 * 0.5 + 1e-6
 

@@ -6,7 +6,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "home.about.optimizers": (
         "SGD, momentum, RMSProp and Adam race on loss landscapes; learning-rate "
         "schedules, gradient clipping and batch size.",
-        "SGD、动量法、RMSProp 和 Adam 在损失曲面上比赛；学习率调度、梯度裁剪与批量大小。",
+        "SGD、动量法、RMSProp 和 Adam 在损失曲面上比赛；"
+        "学习率调度、梯度裁剪与批量大小。",
     ),
     "opt.title": ("Optimizers", "优化器"),
     # optimizers (registry keys of dlcore.optimizers.OPTIMIZERS)
@@ -21,7 +22,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "opt.name.nadam": ("Nadam", "Nadam"),
     "opt.name.adamax": ("Adamax", "Adamax"),
     "opt.name.lion": ("Lion", "Lion"),
-    # landscapes (keys of dlcore.landscapes.LANDSCAPES)
+    # landscapes (keys of dlcore.optimizers.landscapes.LANDSCAPES)
     "opt.land.quadratic": ("Ill-conditioned quadratic", "病态二次函数"),
     "opt.land.rosenbrock": (
         "Rosenbrock (banana valley)",
@@ -148,14 +149,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     # the page
     "opt.intro": (
         "Every step on this page is the real Keras update: "
-        "`keras.optimizers.X.apply_gradients` on a two-number `keras.Variable` θ = (x, y), "
-        "with the gradient from `tf.GradientTape` on a loss written in TensorFlow ops. "
-        "Pick a landscape, up to five optimizers and a start point; press ▶ to watch "
-        "them race, or drag the step slider under the chart.",
-        "本页的每一步都是真实的 Keras 更新：在一个只有两个数的 `keras.Variable` θ = (x, y) 上调用 "
-        "`keras.optimizers.X.apply_gradients`，梯度由 `tf.GradientTape` 对用 TensorFlow 运算写成的"
-        "损失函数求得。选择一个损失曲面、最多五个优化器和一个起点；按 ▶ 观看它们比赛，"
-        "或拖动图下方的步数滑块。",
+        "`keras.optimizers.X.apply_gradients` on a two-number `keras.Variable` θ = "
+        "(x, y), with the gradient from `tf.GradientTape` on a loss written in "
+        "TensorFlow ops. Pick a landscape, up to five optimizers and a start point; "
+        "press ▶ to watch them race, or drag the step slider under the chart.",
+        "本页的每一步都是真实的 Keras 更新：在一个只有两个数的 `keras.Variable` θ = "
+        "(x, y) 上调用 `keras.optimizers.X.apply_gradients`，梯度由 `tf.GradientTape` "
+        "对用 TensorFlow 运算写成的损失函数求得。选择一个损失曲面、最多五个优化器和一"
+        "个起点；按 ▶ 观看它们比赛，或拖动图下方的步数滑块。",
     ),
     "opt.tab.explore": ("Landscapes", "损失曲面"),
     "opt.tab.schedules": ("Learning-rate schedules", "学习率调度"),
@@ -178,6 +179,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "opt.preset.saddle": ("Escaping a saddle point", "逃离鞍点"),
     "opt.preset.clipping": ("Clipping at the cliff", "悬崖处的梯度裁剪"),
+    "opt.preset.race_spiral": (
+        "Race on the spiral: 30 epochs",
+        "螺旋数据集上的比赛：30 轮",
+    ),
     "opt.landscape": ("Loss landscape", "损失曲面"),
     "opt.optimizers": ("Optimizers (up to five)", "优化器（最多五个）"),
     "opt.optimizer": ("Optimizer", "优化器"),
@@ -193,8 +198,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "opt.surface": ("Show the 3-D surface", "显示三维曲面"),
     "opt.rules": ("Hyper-parameters and update rules", "超参数与更新规则"),
     "opt.rules_note": (
-        "Each rule is written from the Keras 3 source, in the order Keras computes it; "
-        "g is the gradient ∇f(θ), t the step number, and every operation is element-wise.",
+        "Each rule is written from the Keras 3 source, in the order Keras computes "
+        "it; g is the gradient ∇f(θ), t the step number, and every operation is "
+        "element-wise.",
         "每条规则都照 Keras 3 源代码写出，顺序与 Keras 的计算顺序一致；"
         "g 是梯度 ∇f(θ)，t 是步数，所有运算都按元素进行。",
     ),
@@ -209,12 +215,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "opt.schedule": ("Schedule", "调度方式"),
     "opt.schedule_note": (
         "Both paths use the same optimizer and start; only the learning rate per step "
-        "differs (`keras.optimizers.schedules`, evaluated at each step by the optimizer). "
-        "A large rate moves fast but bounces; decaying it lets the path settle, and a "
-        "warm-up keeps the first steps small.",
-        "两条路径使用相同的优化器和起点，只有每一步的学习率不同（`keras.optimizers.schedules`，"
-        "由优化器在每一步求值）。大学习率前进快但会来回震荡；让它衰减，路径就能稳定下来；"
-        "预热则让最初几步保持很小。",
+        "differs (`keras.optimizers.schedules`, evaluated at each step by the "
+        "optimizer). A large rate moves fast but bounces; decaying it lets the path "
+        "settle, and a warm-up keeps the first steps small.",
+        "两条路径使用相同的优化器和起点，只有每一步的学习率不同"
+        "（`keras.optimizers.schedules`，由优化器在每一步求值）。大学习率前进快但会来"
+        "回震荡；让它衰减，路径就能稳定下来；预热则让最初几步保持很小。",
     ),
     # clipping
     "opt.clip.kinds": ("Clipping", "裁剪方式"),
@@ -222,14 +228,17 @@ STRINGS: dict[str, tuple[str, str]] = {
     "opt.clip.note": (
         "With a single variable θ, clipnorm and global_clipnorm are the same; "
         "they differ when a model has several weight tensors.",
-        "只有一个变量 θ 时，clipnorm 与 global_clipnorm 完全相同；模型有多个权重张量时二者才不同。",
+        "只有一个变量 θ 时，clipnorm 与 global_clipnorm 完全相同；模型有多个权重张量时"
+        "二者才不同。",
     ),
     "opt.clip.lesson": (
-        "At the wall the gradient is about 120 times larger than on the plateau, so one "
-        "unclipped step throws θ far away (right: step length, log scale). Clipping the "
-        "gradient bounds every step by η·c, so the path walks down the wall instead.",
-        "在悬崖壁上，梯度比平台上大约大 120 倍，一次不裁剪的更新会把 θ 甩得很远（右图：步长，"
-        "对数刻度）。裁剪梯度后每一步最多走 η·c，路径就会沿着悬崖壁走下来。",
+        "At the wall the gradient is about 120 times larger than on the plateau, so "
+        "one unclipped step throws θ far away (right: step length, log scale). "
+        "Clipping the gradient bounds every step by η·c, so the path walks down the "
+        "wall instead.",
+        "在悬崖壁上，梯度比平台上大约大 120 倍，一次不裁剪的更新会把 θ 甩得很远"
+        "（右图：步长，对数刻度）。裁剪梯度后每一步最多走 η·c，"
+        "路径就会沿着悬崖壁走下来。",
     ),
     # batch size
     "opt.batch.sizes": ("Batch sizes", "批量大小"),
@@ -241,9 +250,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "opt.batch.lesson": (
         "The full batch (gradient descent) follows the true gradient straight to the "
-        "least-squares solution. Smaller batches estimate the gradient from fewer points: "
-        "each step is cheaper but noisier, and with a fixed learning rate the path keeps "
-        "jittering around the minimum (batch size 1 is stochastic gradient descent).",
+        "least-squares solution. Smaller batches estimate the gradient from fewer "
+        "points: each step is cheaper but noisier, and with a fixed learning rate the "
+        "path keeps jittering around the minimum (batch size 1 is stochastic gradient "
+        "descent).",
         "全批量（梯度下降）沿真实梯度直达最小二乘解。批量越小，梯度是用越少的点估计的："
         "每一步更便宜但噪声更大，学习率固定时路径会一直在最小值附近抖动"
         "（批量大小为 1 就是随机梯度下降）。",
@@ -262,12 +272,14 @@ STRINGS: dict[str, tuple[str, str]] = {
         "On the quadratic the Hessian has eigenvalues 1 and κ. Plain gradient descent "
         "with its best step shrinks the error by (κ − 1)/(κ + 1) per step, which is "
         "close to 1 when κ is large; momentum with its best (η, β) reaches "
-        "(√κ − 1)/(√κ + 1), a square-root improvement (Goh, *Why Momentum Really Works*, "
-        "Distill 2017). The dots are measured on Keras SGD: theory and Keras agree.",
-        "二次函数的 Hessian 矩阵的特征值为 1 和 κ。使用最佳步长的梯度下降每一步把误差缩小为原来的 "
-        "(κ − 1)/(κ + 1)，κ 很大时这个数接近 1；使用最佳 (η, β) 的动量法达到 "
-        "(√κ − 1)/(√κ + 1)，相当于把 κ 开了平方根（Goh，*Why Momentum Really Works*，Distill 2017）。"
-        "圆点是在 Keras SGD 上实测的：理论与 Keras 吻合。",
+        "(√κ − 1)/(√κ + 1), a square-root improvement (Goh, *Why Momentum Really "
+        "Works*, Distill 2017). The dots are measured on Keras SGD: theory and Keras "
+        "agree.",
+        "二次函数的 Hessian 矩阵的特征值为 1 和 κ。使用最佳步长的梯度下降每一步把误差"
+        "缩小为原来的 (κ − 1)/(κ + 1)，κ 很大时这个数接近 1；使用最佳 (η, β) "
+        "的动量法达到 (√κ − 1)/(√κ + 1)，相当于把 κ 开了平方根（Goh，*Why Momentum "
+        "Really Works*，Distill 2017）。圆点是在 Keras SGD 上实测的：理论与 Keras "
+        "吻合。",
     ),
     # race on a real network
     "opt.race.dataset": ("Dataset", "数据集"),
