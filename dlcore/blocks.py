@@ -147,7 +147,8 @@ def resolve_params(
 
 
 def digits_flat(seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The digits split of ``datasets.load("digits", seed=seed)``, flattened to 64 features.
+    """The digits split of ``datasets.load("digits", seed=seed)``, flattened to 64
+    features.
 
     Returns:
         ``(x_train, y_train, x_val, y_val)``; x float32 ``(n, 64)`` in [0, 1],

@@ -30,7 +30,10 @@ def constants(**values: object) -> str:
 
 
 def header(title: str, description: str) -> str:
-    return f'"""{title}\n\n{textwrap.fill(description, 80)}\n\nRun: python this_file.py\n"""'
+    return (
+        f'"""{title}\n\n{textwrap.fill(description, 80)}\n\n'
+        'Run: python this_file.py\n"""'
+    )
 
 
 def dataset_code(name: str, *, seed_name: str = "SEED") -> str:
@@ -41,7 +44,8 @@ def dataset_code(name: str, *, seed_name: str = "SEED") -> str:
             [
                 source(generator, datasets.split),
                 f"x, y = {generator.__name__}(NUM_SAMPLES, NOISE, {seed_name})\n"
-                f"x_train, y_train, x_val, y_val = split(x, y, VAL_FRACTION, {seed_name})",
+                "x_train, y_train, x_val, y_val = "
+                f"split(x, y, VAL_FRACTION, {seed_name})",
             ]
         )
     if name == "digits":
@@ -50,7 +54,8 @@ def dataset_code(name: str, *, seed_name: str = "SEED") -> str:
             + source(datasets.split)
             + "\n\n"
             "digits = load_digits()\n"
-            "x = (digits.images / 16.0).astype(np.float32)[..., None]  # (1797, 8, 8, 1)\n"
+            "x = (digits.images / 16.0).astype(np.float32)[..., None]"
+            "  # (1797, 8, 8, 1)\n"
             "y = digits.target.astype(np.int32)\n"
             f"x_train, y_train, x_val, y_val = split(x, y, VAL_FRACTION, {seed_name})"
         )
@@ -65,7 +70,8 @@ def dataset_code(name: str, *, seed_name: str = "SEED") -> str:
 
 
 #: The training loop of every export: ``model.fit`` one epoch at a time on a
-#: freshly shuffled copy, shuffled exactly as ``dlcore.train.fit`` does.
+#: freshly shuffled copy, shuffled exactly as ``dlcore.train.fit`` does. (The
+#: backslash-newline inside the string only keeps this source line short.)
 FIT_LOOP = """\
 history = {}
 for epoch in range(EPOCHS):
@@ -83,7 +89,8 @@ for epoch in range(EPOCHS):
     ).history
     for name, values in logs.items():
         history.setdefault(name, []).extend(values)
-    print(f"epoch {epoch + 1}/{EPOCHS}", {k: round(v[-1], 4) for k, v in history.items()})
+    print(f"epoch {epoch + 1}/{EPOCHS}", \
+{k: round(v[-1], 4) for k, v in history.items()})
 
 final = {name: values[-1] for name, values in history.items()}
 print("FINAL", final)"""

@@ -11,8 +11,9 @@ Pure data (no Streamlit): the page pins ``(config, result)`` pairs and shows
 >>> history = pd.DataFrame({"loss": [0.9, 0.5]}, index=[1, 2])
 >>> pins = [pin(Cfg(), history, {"val_accuracy": 0.8}),
 ...         pin(Cfg(16), history, {"val_accuracy": 0.9})]
->>> table(pins).to_dict("records")
-[{'run': 1, 'units': 8, 'val_accuracy': 0.8}, {'run': 2, 'units': 16, 'val_accuracy': 0.9}]
+>>> table(pins).to_dict("records")  # doctest: +NORMALIZE_WHITESPACE
+[{'run': 1, 'units': 8, 'val_accuracy': 0.8},
+ {'run': 2, 'units': 16, 'val_accuracy': 0.9}]
 """
 
 from __future__ import annotations

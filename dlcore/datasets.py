@@ -132,9 +132,17 @@ IMAGE_DATASETS = ("digits", "mnist", "fashion_mnist")
 NAMES: tuple[str, ...] = (*TOY_GENERATORS, *IMAGE_DATASETS)
 
 FASHION_CLASSES = (
-    "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-    "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
-)  # fmt: skip
+    "T-shirt/top",
+    "Trouser",
+    "Pullover",
+    "Dress",
+    "Coat",
+    "Sandal",
+    "Shirt",
+    "Sneaker",
+    "Bag",
+    "Ankle boot",
+)
 
 
 def split(

@@ -190,7 +190,9 @@ def loss_surface(
 ) -> Grid:
     """The mean squared error on a ``size × size`` grid of (w, b).
 
-    >>> grid = loss_surface(np.array([0.0, 1.0]), np.array([1.0, 1.0]), (0, 1), (0, 1), 3)
+    >>> grid = loss_surface(
+    ...     np.array([0.0, 1.0]), np.array([1.0, 1.0]), (0, 1), (0, 1), 3
+    ... )
     >>> grid.loss.shape, float(grid.loss[0, 0])  # w = 0, b = 0
     ((3, 3), 1.0)
     """
@@ -411,7 +413,7 @@ def trajectory(
     )
 
 
-# --- the four phases of one step, with numbers -----------------------------------------
+# --- the four phases of one step, with numbers ----------------------------------------
 
 
 def step_details(data: Data, traj: Trajectory, step: int) -> dict[str, object]:
@@ -488,9 +490,11 @@ def phase_latex(details: dict[str, object], max_values: int = 4) -> dict[str, st
     dw, db = float(d["dw"]), float(d["db"])  # type: ignore[arg-type]
     gradient = (
         r"\begin{aligned}"
-        rf"\frac{{\partial L}}{{\partial w}} &= \frac{{2}}{{{m}}}\sum_i (\hat y_i - y_i)\,x_i"
+        rf"\frac{{\partial L}}{{\partial w}} &= \frac{{2}}{{{m}}}"
+        r"\sum_i (\hat y_i - y_i)\,x_i"
         rf" = {_num(dw)} \\"
-        rf"\frac{{\partial L}}{{\partial b}} &= \frac{{2}}{{{m}}}\sum_i (\hat y_i - y_i)"
+        rf"\frac{{\partial L}}{{\partial b}} &= \frac{{2}}{{{m}}}"
+        r"\sum_i (\hat y_i - y_i)"
         rf" = {_num(db)}"
         r"\end{aligned}"
     )

@@ -47,7 +47,8 @@ class PlaygroundConfig:
     def __post_init__(self) -> None:
         if self.dataset not in datasets.TOY_GENERATORS:
             raise ValueError(
-                f"dataset must be one of {list(datasets.TOY_GENERATORS)}, got {self.dataset!r}"
+                f"dataset must be one of {list(datasets.TOY_GENERATORS)}, "
+                f"got {self.dataset!r}"
             )
         if self.activation not in ACTIVATIONS:
             raise ValueError(
@@ -76,7 +77,7 @@ PRESETS: tuple[Preset, ...] = (
             epochs=120,
             learning_rate=0.01,
         ),
-    ),  # fmt: skip
+    ),
     Preset(
         "too_fast",
         PlaygroundConfig(activation="linear", optimizer="sgd", learning_rate=3.0),
@@ -90,7 +91,7 @@ PRESETS: tuple[Preset, ...] = (
             hidden_layers=(32,) * 3,
             epochs=200,
         ),
-    ),  # fmt: skip
+    ),
     Preset(
         "l2",
         PlaygroundConfig(
@@ -101,7 +102,7 @@ PRESETS: tuple[Preset, ...] = (
             epochs=200,
             l2=0.01,
         ),
-    ),  # fmt: skip
+    ),
 )
 
 
@@ -112,15 +113,20 @@ def control_values(config: PlaygroundConfig) -> dict[str, object]:
     16
     """
     return {
-        "pg_dataset": config.dataset, "pg_noise": config.noise,
+        "pg_dataset": config.dataset,
+        "pg_noise": config.noise,
         "pg_num_samples": config.num_samples,
         "pg_num_layers": len(config.hidden_layers),
         "pg_width": config.hidden_layers[0] if config.hidden_layers else 8,
-        "pg_activation": config.activation, "pg_optimizer": config.optimizer,
-        "pg_lr": config.learning_rate, "pg_batch_size": config.batch_size,
-        "pg_epochs": config.epochs, "pg_l2": config.l2, "pg_dropout": config.dropout,
+        "pg_activation": config.activation,
+        "pg_optimizer": config.optimizer,
+        "pg_lr": config.learning_rate,
+        "pg_batch_size": config.batch_size,
+        "pg_epochs": config.epochs,
+        "pg_l2": config.l2,
+        "pg_dropout": config.dropout,
         "pg_seed": config.seed,
-    }  # fmt: skip
+    }
 
 
 def load_data(config: PlaygroundConfig) -> datasets.Dataset:
@@ -220,7 +226,8 @@ def code_playground(config: PlaygroundConfig) -> str:
     for i, units in enumerate(config.hidden_layers):
         layers.append(
             f"    keras.layers.Dense({units}, activation={config.activation!r},\n"
-            f"        kernel_initializer=keras.initializers.GlorotUniform(seed=SEED * 100 + {i}),\n"
+            "        kernel_initializer=keras.initializers.GlorotUniform("
+            f"seed=SEED * 100 + {i}),\n"
             f"        kernel_regularizer={regularizer}),"
         )
         if config.dropout:
@@ -229,11 +236,13 @@ def code_playground(config: PlaygroundConfig) -> str:
             )
     layers.append(
         '    keras.layers.Dense(1, activation="sigmoid",\n'
-        "        kernel_initializer=keras.initializers.GlorotUniform(seed=SEED * 100 + 99)),"
+        "        kernel_initializer=keras.initializers.GlorotUniform("
+        "seed=SEED * 100 + 99)),"
     )
     model_code = (
         "model = keras.Sequential([\n" + "\n".join(layers) + "\n])\n"
-        f"model.compile(\n    optimizer={blocks.optimizer_code(config.optimizer, 'LEARNING_RATE')},\n"
+        "model.compile(\n"
+        f"    optimizer={blocks.optimizer_code(config.optimizer, 'LEARNING_RATE')},\n"
         '    loss="binary_crossentropy",\n    metrics=["accuracy"],\n)\nmodel.summary()'
     )
     return codegen.script(

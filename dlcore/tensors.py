@@ -201,7 +201,8 @@ def to_text(array: Any, decimals: int = 2) -> str:
     )
 
 
-#: The shape first offered for reshaping each kind (one sample per row where it makes sense).
+#: The shape first offered for reshaping each kind (one sample per row where it
+#: makes sense).
 DEFAULT_RESHAPE: dict[str, tuple[int, ...]] = {
     "scalar": (),
     "vector": (2, 3),

@@ -21,7 +21,8 @@ Example:
     >>> model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
     >>> model.compile(keras.optimizers.SGD(0.1), "mse")
     >>> result = train.fit(model, x, y, epochs=60, batch_size=16, seed=0)
-    >>> result.status, len(result.history), float(round(result.history["loss"].iloc[-1], 3))
+    >>> (result.status, len(result.history),
+    ...  float(round(result.history["loss"].iloc[-1], 3)))
     ('finished', 60, 0.0)
 
 Epochs are shuffled with ``np.random.default_rng([seed, epoch]).permutation``,

@@ -1,4 +1,5 @@
-"""Home: what the app teaches, tensors from 0-D to 4-D, and the training loop step by step."""
+"""Home: what the app teaches, tensors from 0-D to 4-D, and the training loop
+step by step."""
 
 import streamlit as st
 

@@ -22,9 +22,14 @@ ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "artifacts" / "screenshots"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 if not Path(CHROMIUM).exists() and not os.environ.get("CI"):
@@ -39,13 +44,27 @@ def _free_port() -> int:
 
 def start_server(tmp_path: Path) -> tuple[subprocess.Popen, str]:
     port = _free_port()
-    env = {**os.environ, "DLCORE_CACHE_DIR": str(tmp_path / "cache"),
-           "DLCORE_EXECUTOR": "process"}  # fmt: skip
+    env = {
+        **os.environ,
+        "DLCORE_CACHE_DIR": str(tmp_path / "cache"),
+        "DLCORE_EXECUTOR": "process",
+    }
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
-         f"--server.port={port}", "--server.address=127.0.0.1"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.headless=true",
+            f"--server.port={port}",
+            "--server.address=127.0.0.1",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     for _ in range(240):
         try:
@@ -92,8 +111,11 @@ def wait_for_run(page, timeout: float = 180_000) -> None:
     # Let Plotly finish drawing every chart (a loaded machine can take seconds).
     page.wait_for_function(
         """() => {
-            const charts = [...document.querySelectorAll("[data-testid='stPlotlyChart']")];
-            return charts.length > 0 && charts.every((el) => el.querySelector('.main-svg'))
+            const charts = [
+                ...document.querySelectorAll("[data-testid='stPlotlyChart']"),
+            ];
+            return charts.length > 0
+                && charts.every((el) => el.querySelector('.main-svg'))
                 && document.querySelector("[data-testid='stSkeleton']") === null;
         }""",
         timeout=60_000,
@@ -185,9 +207,10 @@ def _control_keys(page, prefix: str) -> list[str]:
     keys = [c.removeprefix("st-key-") for c in classes]
     skip = ("_tab", "_preset", "_retrain", "_pin", "_download", "_pins")
     return [
-        k for k in dict.fromkeys(keys)
+        k
+        for k in dict.fromkeys(keys)
         if k.startswith(prefix + "_") and not any(s in k for s in skip)
-    ]  # fmt: skip
+    ]
 
 
 @pytest.mark.parametrize("spec", TRAINING, ids=lambda p: p.slug)

@@ -15,7 +15,7 @@ from dlcore.figures import training as training_figures
 from dlcore.playground import PlaygroundConfig
 from ui import classroom, state
 
-# --- the URL codec ---------------------------------------------------------------------
+# --- the URL codec --------------------------------------------------------------------
 
 NUMBER = state.Spec("n", "number", 0.1, low=0.0, high=0.5, step=0.05)
 INTEGER = state.Spec("k", "number", 2, low=0, high=4, step=1, integer=True)
@@ -91,7 +91,7 @@ def test_link_carries_ids_and_drops_empty_values():
     assert link == "http://h/p?lang=zh&pg_dataset=xor"
 
 
-# --- projector mode --------------------------------------------------------------------
+# --- projector mode -------------------------------------------------------------------
 
 
 def test_projector_mode_enlarges_text_lines_and_markers_without_touching_the_input():
@@ -110,7 +110,7 @@ def test_projector_mode_enlarges_text_lines_and_markers_without_touching_the_inp
     assert fig.layout.font.size == theme.FONT_SIZE and fig.data[0].line.width is None
 
 
-# --- compare runs ----------------------------------------------------------------------
+# --- compare runs ---------------------------------------------------------------------
 
 
 def _history(values):

@@ -25,8 +25,18 @@ PAGES = [p for p in topics.TOPICS if (ROOT / "pages" / f"{p.slug}.py").exists()]
 PRESETS = [(p, preset) for p in PAGES for preset in p.load_presets()]
 TASKS = [task for p in PAGES for task in p.tasks]
 #: Widget accessors of AppTest whose elements carry a user key.
-WIDGETS = ("selectbox", "slider", "select_slider", "number_input", "toggle",
-           "multiselect", "button_group", "radio", "text_input", "checkbox")  # fmt: skip
+WIDGETS = (
+    "selectbox",
+    "slider",
+    "select_slider",
+    "number_input",
+    "toggle",
+    "multiselect",
+    "button_group",
+    "radio",
+    "text_input",
+    "checkbox",
+)
 
 
 def open_page(slug: str, params: dict[str, str] | None = None, *, runs: int = 1):
@@ -61,7 +71,7 @@ def toasts(at) -> list[str]:
     return [toast.value for toast in at.toast]
 
 
-# --- registry, navigation, catalogue ---------------------------------------------------
+# --- registry, navigation, catalogue --------------------------------------------------
 
 
 def test_registry_is_consistent():
@@ -104,12 +114,14 @@ def test_every_page_is_in_the_navigation_and_on_the_home_map(lang):
         assert t(page.about_key, lang) in about, page.slug
 
 
-# --- presets ---------------------------------------------------------------------------
+# --- presets --------------------------------------------------------------------------
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    ("page", "preset"), PRESETS, ids=lambda v: getattr(v, "slug", getattr(v, "name", ""))
+    ("page", "preset"),
+    PRESETS,
+    ids=lambda v: getattr(v, "slug", getattr(v, "name", "")),
 )
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_every_preset_validates_and_applies(page, preset, lang):
@@ -128,7 +140,7 @@ def test_every_preset_validates_and_applies(page, preset, lang):
         assert shown[key] == expected, (preset.name, key, shown[key], expected)
 
 
-# --- share links, hidden and locked controls, hostile values ---------------------------
+# --- share links, hidden and locked controls, hostile values --------------------------
 
 
 def _first_preset_link(page) -> tuple[dict[str, str], dict[str, object]]:
@@ -175,8 +187,16 @@ def test_hidden_controls_vanish_and_locked_ones_are_disabled(page):
     assert t("classroom.locked", "en") in [c.value for c in at.caption]
 
 
-HOSTILE = ("inf", "-Infinity", "nan", "", "x" * 300, "[link](http://example.com)",
-           "![img](http://example.com/a.png)", "圆环")  # fmt: skip
+HOSTILE = (
+    "inf",
+    "-Infinity",
+    "nan",
+    "",
+    "x" * 300,
+    "[link](http://example.com)",
+    "![img](http://example.com/a.png)",
+    "圆环",
+)
 
 
 @pytest.mark.slow
@@ -205,7 +225,7 @@ def test_any_url_loads_bad_values_fall_back_with_a_notice(page):
             assert "](http" not in message.replace("\\]\\(", ""), message
 
 
-# --- training tasks --------------------------------------------------------------------
+# --- training tasks -------------------------------------------------------------------
 
 
 @pytest.mark.slow
@@ -217,8 +237,13 @@ def test_every_task_export_reproduces_its_metrics(task, tmp_path):
     script = tmp_path / "export.py"
     script.write_text(task.export_fn(config))
     assert "dlcore" not in script.read_text()
-    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
-                         timeout=900, cwd=tmp_path)  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, str(script)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        cwd=tmp_path,
+    )
     assert out.returncode == 0, out.stderr[-3000:]
     final = _flat(
         ast.literal_eval(out.stdout.strip().splitlines()[-1].removeprefix("FINAL "))
@@ -243,7 +268,7 @@ def _flat(values: dict, prefix: str = "") -> dict[str, float]:
     return flat
 
 
-# --- adding a page touches only its own files plus one registry line -------------------
+# --- adding a page touches only its own files plus one registry line ------------------
 
 SCRATCH_PAGE = '''"""A throw-away topic made by the contract test."""
 
@@ -256,21 +281,22 @@ st.title(shell.translator(lang)("nav.scratch"))
 units = state.slider("scr_units", "units", 1, 64, 8, 1)
 st.write(units * 2)
 '''
-SCRATCH_STRINGS = '''STRINGS = {
+SCRATCH_STRINGS = """STRINGS = {
     "nav.scratch": ("Scratch topic", "临时主题"),
     "home.about.scratch": ("A throw-away topic.", "一个临时主题。"),
     "scr.preset.none": ("(your own settings)", "（自定义设置）"),
     "scr.preset.wide": ("Wide", "宽"),
 }
-'''
-SCRATCH_CORE = '''from dlcore.topics import Preset
+"""
+SCRATCH_CORE = """from dlcore.topics import Preset
 
 PRESETS = (Preset("wide", controls={"scr_units": 64}),)
-'''
-SCRATCH_LINE = '''    Topic("scratch", "nets", "science", "scr", presets="dlcore.scratch:PRESETS"),
+"""
+SCRATCH_LINE = """\
+    Topic("scratch", "nets", "science", "scr", presets="dlcore.scratch:PRESETS"),
 )
-'''
-SCRATCH_CHECK = '''
+"""
+SCRATCH_CHECK = """
 import sys
 from streamlit.testing.v1 import AppTest
 sys.path.insert(0, ".")
@@ -289,7 +315,7 @@ home.query_params["lang"] = "zh"
 home.run()
 assert "临时主题" in [p.label for p in home.get("page_link")]
 print("SCRATCH OK")
-'''
+"""
 
 
 @pytest.mark.slow
@@ -301,8 +327,9 @@ def test_adding_a_page_is_its_own_files_plus_one_registry_line(tmp_path):
     for name in ("app.py", "ui", "pages", "dlcore", ".streamlit"):
         source = ROOT / name
         if source.is_dir():
-            shutil.copytree(source, copy / name,
-                            ignore=shutil.ignore_patterns("__pycache__"))  # fmt: skip
+            shutil.copytree(
+                source, copy / name, ignore=shutil.ignore_patterns("__pycache__")
+            )
         else:
             shutil.copy(source, copy / name)
     before = {p: p.read_bytes() for p in copy.rglob("*") if p.is_file()}
@@ -320,13 +347,23 @@ def test_adding_a_page_is_its_own_files_plus_one_registry_line(tmp_path):
         for p in copy.rglob("*")
         if p.is_file() and before.get(p) != p.read_bytes()
     )
-    assert changed == ["dlcore/i18n/scratch.py", "dlcore/scratch.py",
-                       "dlcore/topics.py", "pages/scratch.py"]  # fmt: skip
+    assert changed == [
+        "dlcore/i18n/scratch.py",
+        "dlcore/scratch.py",
+        "dlcore/topics.py",
+        "pages/scratch.py",
+    ]
     diff = set(registry.read_text().splitlines()) - set(text.splitlines())
     assert len(diff) == 1, diff  # exactly one registry line
     env = {"DLCORE_EXECUTOR": "thread", "DLCORE_CACHE_DIR": "none"}
     import os
 
-    out = subprocess.run([sys.executable, "-c", SCRATCH_CHECK], cwd=copy, text=True,
-                         capture_output=True, timeout=600, env={**os.environ, **env})  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, "-c", SCRATCH_CHECK],
+        cwd=copy,
+        text=True,
+        capture_output=True,
+        timeout=600,
+        env={**os.environ, **env},
+    )
     assert out.returncode == 0 and "SCRATCH OK" in out.stdout, out.stderr[-3000:]

@@ -90,7 +90,7 @@ def test_transpose_rejects_a_non_permutation():
         tensors.transpose(np.zeros((2, 3)), (0, 0))
 
 
-# --- the training loop -----------------------------------------------------------------
+# --- the training loop ----------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
@@ -202,7 +202,7 @@ def test_phases_show_the_numbers_of_the_step(data):
     )
 
 
-# --- figures ---------------------------------------------------------------------------
+# --- figures --------------------------------------------------------------------------
 
 
 def test_figures_follow_the_path(data):
@@ -228,7 +228,7 @@ def test_figures_follow_the_path(data):
     assert len(heat.data) == 4 and heat.data[0].z.shape == (8, 8)
 
 
-# --- strings ---------------------------------------------------------------------------
+# --- strings --------------------------------------------------------------------------
 
 
 def test_every_page_has_a_description_in_both_languages():
@@ -246,7 +246,7 @@ def test_every_page_has_a_description_in_both_languages():
     assert t("home.fig.anim_title", "zh", step=1, steps=2, w=0.0, b=0.0, loss=1.0)
 
 
-# --- the page --------------------------------------------------------------------------
+# --- the page -------------------------------------------------------------------------
 
 
 def _app(monkeypatch):

@@ -25,5 +25,6 @@ def test_pages_are_thin():
             f"{page.name} has {len(lines)} lines; move logic to dlcore"
         )
         assert any("shell.page(" in line for line in lines[:15]), (
-            f"{page.name} must call shell.page(...) first (deep links on a fresh server)"
+            f"{page.name} must call shell.page(...) first "
+            "(deep links on a fresh server)"
         )

@@ -28,8 +28,9 @@ def test_no_hidden_layer_cannot_learn_xor():
 
 
 def test_too_large_a_learning_rate_diverges_as_a_lesson():
-    config = playground.PlaygroundConfig(optimizer="sgd", learning_rate=1e4, activation="linear",
-                                         epochs=20)  # fmt: skip
+    config = playground.PlaygroundConfig(
+        optimizer="sgd", learning_rate=1e4, activation="linear", epochs=20
+    )
     result = playground.train_playground(config)
     assert result.status in ("diverged", "finished")
     if result.status == "diverged":
@@ -38,14 +39,25 @@ def test_too_large_a_learning_rate_diverges_as_a_lesson():
 
 @pytest.mark.slow
 def test_exported_script_reproduces_the_final_metrics(tmp_path):
-    config = playground.PlaygroundConfig(dataset="moons", hidden_layers=(6,), epochs=4,
-                                         dropout=0.1, l2=0.001, optimizer="momentum")  # fmt: skip
+    config = playground.PlaygroundConfig(
+        dataset="moons",
+        hidden_layers=(6,),
+        epochs=4,
+        dropout=0.1,
+        l2=0.001,
+        optimizer="momentum",
+    )
     expected = playground.train_playground(config).metrics
     script = tmp_path / "export.py"
     script.write_text(playground.code_playground(config))
     assert "dlcore" not in script.read_text()
-    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
-                         timeout=600, cwd=tmp_path)  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, str(script)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=tmp_path,
+    )
     assert out.returncode == 0, out.stderr[-2000:]
     final = eval(out.stdout.strip().splitlines()[-1].removeprefix("FINAL "))
     # Same data, weights, batches and math: equal up to float32 rounding.

@@ -19,10 +19,12 @@ def _model(seed=0, *, dropout=0.0, l2=0.0, batch_norm=False, lr=0.01):
     layers = [
         keras.Input((2,)),
         keras.layers.Dense(
-            8, activation="tanh", kernel_initializer=init,
+            8,
+            activation="tanh",
+            kernel_initializer=init,
             kernel_regularizer=keras.regularizers.L2(l2) if l2 else None,
         ),
-    ]  # fmt: skip
+    ]
     if batch_norm:
         layers.append(keras.layers.BatchNormalization())
     if dropout:
@@ -77,8 +79,9 @@ def test_same_seed_same_history_and_reuse_of_the_compiled_loop():
     again = train.fit(
         _model(3), x, y, epochs=5, batch_size=16, seed=1, validation_data=val
     )
-    other = train.fit(_model(4, lr=0.05), x, y, epochs=5, batch_size=16, seed=1,
-                      validation_data=val)  # fmt: skip
+    other = train.fit(
+        _model(4, lr=0.05), x, y, epochs=5, batch_size=16, seed=1, validation_data=val
+    )
     assert again.compiled is False and other.compiled is False  # same architecture
     np.testing.assert_array_equal(first.history.values, again.history.values)
     assert not np.allclose(first.history.values, other.history.values)
@@ -96,8 +99,15 @@ def test_reused_loop_gives_the_same_result_as_a_fresh_one():
 def test_progress_events_one_per_epoch_with_keras_names():
     x, y, val = _data()
     events = []
-    train.fit(_model(), x, y, epochs=6, batch_size=64, validation_data=val,
-              on_progress=events.append)  # fmt: skip
+    train.fit(
+        _model(),
+        x,
+        y,
+        epochs=6,
+        batch_size=64,
+        validation_data=val,
+        on_progress=events.append,
+    )
     assert [e["epoch"] for e in events] == [1, 2, 3, 4, 5, 6]
     assert {"loss", "accuracy", "val_loss", "val_accuracy", "epochs"} <= set(events[0])
 
@@ -150,7 +160,12 @@ def test_concurrent_fits_of_one_architecture_are_isolated():
 def test_bad_input_is_a_clear_error():
     x, y, _ = _data()
     with pytest.raises(ValueError, match="compiled"):
-        train.fit(keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)]), x, y,
-                  epochs=1, batch_size=8)  # fmt: skip
+        train.fit(
+            keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)]),
+            x,
+            y,
+            epochs=1,
+            batch_size=8,
+        )
     with pytest.raises(ValueError, match="same"):
         train.fit(_model(), x, y[:10], epochs=1, batch_size=8)

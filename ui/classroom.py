@@ -96,18 +96,33 @@ def _teacher_view(slug: str, lang: str) -> None:
     def label(key: str) -> str:
         return f"{controls.get(key, key)} ({key})"
 
-    hide = st.multiselect(t("classroom.hide", lang), list(controls), hidden,
-                          format_func=label, key="_teacher_hide")  # fmt: skip
+    hide = st.multiselect(
+        t("classroom.hide", lang),
+        list(controls),
+        hidden,
+        format_func=label,
+        key="_teacher_hide",
+    )
     lock = st.multiselect(
-        t("classroom.lock", lang), [k for k in controls if k not in hide],
-        [k for k in locked if k not in hide], format_func=label, key="_teacher_lock",
-    )  # fmt: skip
-    title = st.text_input(t("classroom.name", lang), key="_teacher_title",
-                          max_chars=80)  # fmt: skip
-    params = {k: v for k, v in state.current_params().items()
-              if k not in (state.HIDE, state.LOCK, state.TITLE)}  # fmt: skip
-    params.update({state.HIDE: ",".join(hide), state.LOCK: ",".join(lock),
-                   state.TITLE: title.strip()})  # fmt: skip
+        t("classroom.lock", lang),
+        [k for k in controls if k not in hide],
+        [k for k in locked if k not in hide],
+        format_func=label,
+        key="_teacher_lock",
+    )
+    title = st.text_input(t("classroom.name", lang), key="_teacher_title", max_chars=80)
+    params = {
+        k: v
+        for k, v in state.current_params().items()
+        if k not in (state.HIDE, state.LOCK, state.TITLE)
+    }
+    params.update(
+        {
+            state.HIDE: ",".join(hide),
+            state.LOCK: ",".join(lock),
+            state.TITLE: title.strip(),
+        }
+    )
     link = state.link(page_url(slug), params)
     st.caption(t("classroom.link", lang))
     st.code(link, language=None, wrap_lines=True)
@@ -119,10 +134,17 @@ def sidebar(slug: str, lang: str) -> None:
     with st.sidebar:
         preset_box(slug, lang)
         with st.expander(t("classroom.title", lang), icon=":material/co_present:"):
-            st.toggle(t("classroom.projector", lang), key=charts.PROJECTOR_KEY,
-                      help=t("classroom.projector_help", lang))  # fmt: skip
-            if st.button(t("classroom.show_qr", lang), icon=":material/qr_code_2:",
-                         key="_show_qr", width="stretch"):  # fmt: skip
+            st.toggle(
+                t("classroom.projector", lang),
+                key=charts.PROJECTOR_KEY,
+                help=t("classroom.projector_help", lang),
+            )
+            if st.button(
+                t("classroom.show_qr", lang),
+                icon=":material/qr_code_2:",
+                key="_show_qr",
+                width="stretch",
+            ):
                 _qr_dialog(current_link(slug), lang)
             if st.toggle(t("classroom.teacher_view", lang), key=TEACHER_KEY):
                 _teacher_view(slug, lang)

@@ -290,8 +290,15 @@ def _publish(spec: Spec, value: Any, *, url: bool) -> None:
         st.query_params[spec.key] = encode(spec, value)
 
 
-def _control(spec: Spec, label: str, draw: Callable[..., Any], *, url: bool = True,
-             disabled: bool = False, **kwargs: Any) -> Any:  # fmt: skip
+def _control(
+    spec: Spec,
+    label: str,
+    draw: Callable[..., Any],
+    *,
+    url: bool = True,
+    disabled: bool = False,
+    **kwargs: Any,
+) -> Any:
     if spec.key in RESERVED:
         raise ValueError(f"{spec.key!r} is a reserved URL parameter")
     _register(spec, label)
@@ -303,8 +310,14 @@ def _control(spec: Spec, label: str, draw: Callable[..., Any], *, url: bool = Tr
     locked = spec.key in _param_set(LOCK)
     # The current value also goes in as the widget's default, so a run that
     # lost the widget's state falls back to it rather than to the first option.
-    value = draw(label, st.session_state[spec.key], key=spec.key,
-                 disabled=disabled or locked, persist_state="page", **kwargs)  # fmt: skip
+    value = draw(
+        label,
+        st.session_state[spec.key],
+        key=spec.key,
+        disabled=disabled or locked,
+        persist_state="page",
+        **kwargs,
+    )
     if locked:
         st.caption(t("classroom.locked", lang()), help=None)
     _publish(spec, value, url=url)
@@ -315,9 +328,18 @@ def _fmt(format_func: Callable[[Any], str] | None) -> Callable[[Any], str]:
     return format_func or option_id
 
 
-def select(key: str, label: str, options: Sequence[Any], default: Any = None, *,
-           format_func: Callable[[Any], str] | None = None, widget: str = "selectbox",
-           url: bool = True, disabled: bool = False, **kwargs: Any) -> Any:  # fmt: skip
+def select(
+    key: str,
+    label: str,
+    options: Sequence[Any],
+    default: Any = None,
+    *,
+    format_func: Callable[[Any], str] | None = None,
+    widget: str = "selectbox",
+    url: bool = True,
+    disabled: bool = False,
+    **kwargs: Any,
+) -> Any:
     """One of ``options`` (``widget``: ``selectbox``, ``radio``, ``segmented``,
     ``pills`` or ``select_slider``); the URL holds the option id."""
     options = tuple(options)
@@ -347,58 +369,136 @@ def select(key: str, label: str, options: Sequence[Any], default: Any = None, *,
     return _control(spec, label, show, url=url, disabled=disabled)
 
 
-def multiselect(key: str, label: str, options: Sequence[Any], default: Sequence[Any] = (),
-                *, format_func: Callable[[Any], str] | None = None,
-                widget: str = "multiselect", url: bool = True, disabled: bool = False,
-                **kwargs: Any) -> list[Any]:  # fmt: skip
+def multiselect(
+    key: str,
+    label: str,
+    options: Sequence[Any],
+    default: Sequence[Any] = (),
+    *,
+    format_func: Callable[[Any], str] | None = None,
+    widget: str = "multiselect",
+    url: bool = True,
+    disabled: bool = False,
+    **kwargs: Any,
+) -> list[Any]:
     """Several of ``options`` (``multiselect`` or ``pills``); comma-separated ids."""
     options = tuple(options)
     spec = Spec(key, "multi", list(default), options=options)
     if widget == "pills":
         kwargs["selection_mode"] = "multi"
     draw = st.pills if widget == "pills" else st.multiselect
-    value = _control(spec, label, lambda lab, current, **kw: draw(
-        lab, options, default=current, format_func=_fmt(format_func), **kw, **kwargs),
-        url=url, disabled=disabled)  # fmt: skip
+    value = _control(
+        spec,
+        label,
+        lambda lab, current, **kw: draw(
+            lab, options, default=current, format_func=_fmt(format_func), **kw, **kwargs
+        ),
+        url=url,
+        disabled=disabled,
+    )
     return list(value or [])
 
 
-def slider(key: str, label: str, low: float, high: float, default: float,
-           step: float | None = None, *, url: bool = True, disabled: bool = False,
-           **kwargs: Any) -> Any:  # fmt: skip
+def slider(
+    key: str,
+    label: str,
+    low: float,
+    high: float,
+    default: float,
+    step: float | None = None,
+    *,
+    url: bool = True,
+    disabled: bool = False,
+    **kwargs: Any,
+) -> Any:
     """A number in ``[low, high]`` on a ``step`` grid (ints stay ints)."""
-    integer = all(isinstance(v, int) and not isinstance(v, bool)
-                  for v in (low, high, default, step or 1))  # fmt: skip
+    integer = all(
+        isinstance(v, int) and not isinstance(v, bool)
+        for v in (low, high, default, step or 1)
+    )
     spec = Spec(key, "number", default, low=low, high=high, step=step, integer=integer)
-    return _control(spec, label, lambda lab, current, **kw: st.slider(
-        lab, low, high, current, step=step, **kw, **kwargs), url=url, disabled=disabled)  # fmt: skip
+    return _control(
+        spec,
+        label,
+        lambda lab, current, **kw: st.slider(
+            lab, low, high, current, step=step, **kw, **kwargs
+        ),
+        url=url,
+        disabled=disabled,
+    )
 
 
-def number(key: str, label: str, low: float, high: float, default: float,
-           step: float | None = None, *, url: bool = True, disabled: bool = False,
-           **kwargs: Any) -> Any:  # fmt: skip
+def number(
+    key: str,
+    label: str,
+    low: float,
+    high: float,
+    default: float,
+    step: float | None = None,
+    *,
+    url: bool = True,
+    disabled: bool = False,
+    **kwargs: Any,
+) -> Any:
     """A number input in ``[low, high]`` (ints stay ints)."""
-    integer = all(isinstance(v, int) and not isinstance(v, bool)
-                  for v in (low, high, default, step or 1))  # fmt: skip
+    integer = all(
+        isinstance(v, int) and not isinstance(v, bool)
+        for v in (low, high, default, step or 1)
+    )
     spec = Spec(key, "number", default, low=low, high=high, step=step, integer=integer)
-    return _control(spec, label, lambda lab, current, **kw: st.number_input(
-        lab, low, high, current, step=step, **kw, **kwargs), url=url, disabled=disabled)  # fmt: skip
+    return _control(
+        spec,
+        label,
+        lambda lab, current, **kw: st.number_input(
+            lab, low, high, current, step=step, **kw, **kwargs
+        ),
+        url=url,
+        disabled=disabled,
+    )
 
 
-def toggle(key: str, label: str, default: bool = False, *, url: bool = True,
-           disabled: bool = False, **kwargs: Any) -> bool:  # fmt: skip
+def toggle(
+    key: str,
+    label: str,
+    default: bool = False,
+    *,
+    url: bool = True,
+    disabled: bool = False,
+    **kwargs: Any,
+) -> bool:
     """On/off; ``1``/``0`` in the URL."""
     spec = Spec(key, "toggle", bool(default))
-    return bool(_control(spec, label, lambda lab, current, **kw: st.toggle(
-        lab, current, **kw, **kwargs), url=url, disabled=disabled))  # fmt: skip
+    return bool(
+        _control(
+            spec,
+            label,
+            lambda lab, current, **kw: st.toggle(lab, current, **kw, **kwargs),
+            url=url,
+            disabled=disabled,
+        )
+    )
 
 
-def text(key: str, label: str, default: str = "", *, url: bool = True,
-         disabled: bool = False, **kwargs: Any) -> str:  # fmt: skip
+def text(
+    key: str,
+    label: str,
+    default: str = "",
+    *,
+    url: bool = True,
+    disabled: bool = False,
+    **kwargs: Any,
+) -> str:
     """Free text (≤ 200 characters in the URL). Show it back only as plain text."""
     spec = Spec(key, "text", default)
-    return str(_control(spec, label, lambda lab, current, **kw: st.text_input(
-        lab, current, **kw, **kwargs), url=url, disabled=disabled))  # fmt: skip
+    return str(
+        _control(
+            spec,
+            label,
+            lambda lab, current, **kw: st.text_input(lab, current, **kw, **kwargs),
+            url=url,
+            disabled=disabled,
+        )
+    )
 
 
 def tabs(key: str, ids: Sequence[str], label: Callable[[str], str]) -> dict[str, Any]:

@@ -155,12 +155,20 @@ def compare_panel(
     if numbers:
         st.caption(t("compare.pinned", lang, n=numbers[0]))
     else:
-        st.button(t("compare.pin", lang), key=f"{key}_pin", icon=":material/push_pin:",
-                  on_click=_pin, args=(key, current, lang))  # fmt: skip
+        st.button(
+            t("compare.pin", lang),
+            key=f"{key}_pin",
+            icon=":material/push_pin:",
+            on_click=_pin,
+            args=(key, current, lang),
+        )
     if not pinned:
         return
-    with st.expander(t("compare.title", lang, count=len(pinned)), expanded=True,
-                     icon=":material/compare_arrows:"):  # fmt: skip
+    with st.expander(
+        t("compare.title", lang, count=len(pinned)),
+        expanded=True,
+        icon=":material/compare_arrows:",
+    ):
         st.caption(t("compare.help", lang))
         frame = compare.table(pinned)
         if len(pinned) > 1 and not compare.differing(pinned):
@@ -168,8 +176,9 @@ def compare_panel(
         st.dataframe(frame, hide_index=True, key=f"{key}_pins_table")
         names = compare.curve_metrics(pinned)
         if names:
-            metric = st.selectbox(t("compare.metric", lang), names,
-                                  key=f"{key}_pins_metric")  # fmt: skip
+            metric = st.selectbox(
+                t("compare.metric", lang), names, key=f"{key}_pins_metric"
+            )
             charts.plotly(
                 training_figures.compare_figure(
                     pinned, metric, lang=lang, run_names=run_names
@@ -178,11 +187,19 @@ def compare_panel(
             )
         left, right = st.columns(2)
         left.download_button(
-            t("compare.csv", lang), frame.to_csv(index=False), file_name="runs.csv",
-            mime="text/csv", key=f"{key}_pins_csv", icon=":material/download:",
-        )  # fmt: skip
-        right.button(t("compare.clear", lang), key=f"{key}_pins_clear",
-                     icon=":material/delete:", on_click=pinned.clear)  # fmt: skip
+            t("compare.csv", lang),
+            frame.to_csv(index=False),
+            file_name="runs.csv",
+            mime="text/csv",
+            key=f"{key}_pins_csv",
+            icon=":material/download:",
+        )
+        right.button(
+            t("compare.clear", lang),
+            key=f"{key}_pins_clear",
+            icon=":material/delete:",
+            on_click=pinned.clear,
+        )
 
 
 def _watch(

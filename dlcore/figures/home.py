@@ -4,7 +4,8 @@
 >>> data = linreg.make_data(num_samples=8)
 >>> path = linreg.trajectory(data.x, data.y, learning_rate=0.1, batch_size=4, steps=2)
 >>> grid = linreg.loss_surface(data.x, data.y, (-2, 4), (-3, 3), 21)
->>> len(surface_figure(grid, path, 1, (2.0, 1.0)).layout.annotations)  # the update arrow
+>>> len(surface_figure(grid, path, 1, (2.0, 1.0))
+...     .layout.annotations)  # the update arrow
 1
 >>> len(animation_figure(data, grid, path).frames)  # θ₀, θ₁, θ₂
 3
@@ -37,9 +38,15 @@ ARROW_COLOR = theme.color(3)
 GREYS = [[0.0, "#eceff1"], [1.0, "#000000"]]
 #: A legend in the (empty) top-left corner of the plot, clear of the title.
 INSIDE_LEGEND = {
-    "orientation": "v", "x": 0.01, "y": 0.99, "xanchor": "left", "yanchor": "top",
-    "bgcolor": "rgba(255,255,255,0.85)", "bordercolor": "#ddd", "borderwidth": 1,
-}  # fmt: skip
+    "orientation": "v",
+    "x": 0.01,
+    "y": 0.99,
+    "xanchor": "left",
+    "yanchor": "top",
+    "bgcolor": "rgba(255,255,255,0.85)",
+    "bordercolor": "#ddd",
+    "borderwidth": 1,
+}
 
 
 # --- tensors -------------------------------------------------------------------------
@@ -91,10 +98,12 @@ def array_figure(
     indices = list(np.ndindex(*lead_shape))[:count] if lead_shape else [()]
     titles = ["x[" + ", ".join(str(i) for i in index) + "]" for index in indices]
     fig = make_subplots(
-        rows=nrows, cols=ncols, subplot_titles=titles if lead_shape else None,
+        rows=nrows,
+        cols=ncols,
+        subplot_titles=titles if lead_shape else None,
         horizontal_spacing=0.05 if ncols > 1 else 0.0,
         vertical_spacing=0.12 if nrows > 1 else 0.0,
-    )  # fmt: skip
+    )
     low, high = float(np.min(a)), float(np.max(a))
     if low >= 0:
         scale, zmin, zmax = GREYS, 0.0, max(high, 1e-9)
@@ -107,18 +116,29 @@ def array_figure(
     for i in range(count):
         cell = {"row": i // ncols + 1, "col": i % ncols + 1}
         fig.add_heatmap(
-            z=panels[i], zmin=zmin, zmax=zmax, colorscale=scale, showscale=False,
-            xgap=1, ygap=1, texttemplate="%{z:.2f}" if show_text else None,
-            textfont={"size": 13}, hovertemplate="[%{y}, %{x}] = %{z:.3f}<extra></extra>",
+            z=panels[i],
+            zmin=zmin,
+            zmax=zmax,
+            colorscale=scale,
+            showscale=False,
+            xgap=1,
+            ygap=1,
+            texttemplate="%{z:.2f}" if show_text else None,
+            textfont={"size": 13},
+            hovertemplate="[%{y}, %{x}] = %{z:.3f}<extra></extra>",
             **cell,
-        )  # fmt: skip
+        )
         fig.update_yaxes(showticklabels=cell["col"] == 1, **cell)
         if square:
             suffix = "" if i == 0 else str(i + 1)
             fig.update_yaxes(scaleanchor=f"x{suffix}", constrain="domain", **cell)
             fig.update_xaxes(constrain="domain", **cell)
-    fig.update_yaxes(autorange="reversed", showgrid=False, zeroline=False,
-                     dtick=1 if rows <= 10 else None)  # fmt: skip
+    fig.update_yaxes(
+        autorange="reversed",
+        showgrid=False,
+        zeroline=False,
+        dtick=1 if rows <= 10 else None,
+    )
     fig.update_xaxes(showgrid=False, zeroline=False, dtick=1 if cols <= 10 else None)
     if not square:  # a thin strip: no need for a tall figure
         height = min(height, theme.SMALL_HEIGHT)
@@ -135,9 +155,14 @@ def array_figure(
     if len(panels) > count:
         fig.add_annotation(
             text=t("home.tensor.more_panels", lang, shown=count, total=len(panels)),
-            xref="paper", yref="paper", x=1.0, y=-0.18, showarrow=False,
-            xanchor="right", font={"size": 13, "color": "#666"},
-        )  # fmt: skip
+            xref="paper",
+            yref="paper",
+            x=1.0,
+            y=-0.18,
+            showarrow=False,
+            xanchor="right",
+            font={"size": 13, "color": "#666"},
+        )
     return fig
 
 
@@ -168,16 +193,22 @@ def _fit_traces(data: linreg.Data, traj: linreg.Trajectory, step: int, lang: str
     w_star, b_star = linreg.least_squares(data.x, data.y)
     static = [
         go.Scatter(
-            x=_r(data.x), y=_r(data.y), mode="markers", name=t("home.fig.data", lang),
+            x=_r(data.x),
+            y=_r(data.y),
+            mode="markers",
+            name=t("home.fig.data", lang),
             marker={"size": 8, "color": DATA_COLOR},
             hovertemplate="x=%{x:.2f}<br>y=%{y:.2f}<extra></extra>",
         ),
         go.Scatter(
-            x=_r(x_range), y=_line(w_star, b_star, x_range)[1], mode="lines",
+            x=_r(x_range),
+            y=_line(w_star, b_star, x_range)[1],
+            mode="lines",
             name=t("home.fig.least_squares", lang),
-            line={"color": OPTIMUM_COLOR, "dash": "dash", "width": 2}, hoverinfo="skip",
+            line={"color": OPTIMUM_COLOR, "dash": "dash", "width": 2},
+            hoverinfo="skip",
         ),
-    ]  # fmt: skip
+    ]
     return static, _fit_dynamic(data, traj, step, lang)
 
 
@@ -187,17 +218,26 @@ def _fit_dynamic(data: linreg.Data, traj: linreg.Trajectory, step: int, lang: st
     w, b = float(traj.w[step]), float(traj.b[step])
     return [
         go.Scatter(
-            x=_r(data.x[batch]), y=_r(data.y[batch]), mode="markers",
+            x=_r(data.x[batch]),
+            y=_r(data.y[batch]),
+            mode="markers",
             name=t("home.fig.batch", lang),
-            marker={"size": 12, "color": BATCH_COLOR, "line": {"color": "white", "width": 1}},
+            marker={
+                "size": 12,
+                "color": BATCH_COLOR,
+                "line": {"color": "white", "width": 1},
+            },
             hovertemplate="x=%{x:.2f}<br>y=%{y:.2f}<extra></extra>",
         ),
         go.Scatter(
-            x=_line(w, b, x_range)[0], y=_line(w, b, x_range)[1], mode="lines",
-            name=t("home.fig.model", lang), line={"color": LINE_COLOR, "width": 4},
+            x=_line(w, b, x_range)[0],
+            y=_line(w, b, x_range)[1],
+            mode="lines",
+            name=t("home.fig.model", lang),
+            line={"color": LINE_COLOR, "width": 4},
             hoverinfo="skip",
         ),
-    ]  # fmt: skip
+    ]
 
 
 def fit_figure(
@@ -232,29 +272,51 @@ def _log_levels(grid: linreg.Grid) -> tuple[np.ndarray, list[float], list[str]]:
 def _surface_static(grid: linreg.Grid, optimum: Sequence[float], lang: str, **axes):
     """The filled loss contours, the minimum and the update arrow's legend key."""
     z, tickvals, ticktext = _log_levels(grid)
-    colorbar = {"title": {"text": t("common.loss", lang)}, "tickvals": tickvals,
-                "ticktext": ticktext, "thickness": 14}  # fmt: skip
+    colorbar = {
+        "title": {"text": t("common.loss", lang)},
+        "tickvals": tickvals,
+        "ticktext": ticktext,
+        "thickness": 14,
+    }
     return [
         go.Contour(
-            x=_r(grid.w, 3), y=_r(grid.b, 3), z=_r(z, 3), colorscale="Blues",
-            reversescale=True, ncontours=18, colorbar=colorbar,
+            x=_r(grid.w, 3),
+            y=_r(grid.b, 3),
+            z=_r(z, 3),
+            colorscale="Blues",
+            reversescale=True,
+            ncontours=18,
+            colorbar=colorbar,
             contours={"coloring": "heatmap", "showlines": True},
             line={"width": 0.5, "color": "rgba(255,255,255,0.6)"},
-            customdata=_r(grid.loss, 3), name=t("common.loss", lang),
+            customdata=_r(grid.loss, 3),
+            name=t("common.loss", lang),
             hovertemplate="w=%{x:.2f}<br>b=%{y:.2f}<br>L=%{customdata:.3f}<extra></extra>",
             **axes,
         ),
         go.Scatter(
-            x=[optimum[0]], y=[optimum[1]], mode="markers", name=t("home.fig.optimum", lang),
-            marker={"symbol": "star", "size": 18, "color": OPTIMUM_COLOR,
-                    "line": {"color": "white", "width": 1}},
-            hovertemplate="w*=%{x:.3f}<br>b*=%{y:.3f}<extra></extra>", **axes,
+            x=[optimum[0]],
+            y=[optimum[1]],
+            mode="markers",
+            name=t("home.fig.optimum", lang),
+            marker={
+                "symbol": "star",
+                "size": 18,
+                "color": OPTIMUM_COLOR,
+                "line": {"color": "white", "width": 1},
+            },
+            hovertemplate="w*=%{x:.3f}<br>b*=%{y:.3f}<extra></extra>",
+            **axes,
         ),
         go.Scatter(  # legend key of the update arrow (a layout annotation)
-            x=[None], y=[None], mode="lines", name=t("home.fig.arrow", lang),
-            line={"color": ARROW_COLOR, "width": 3}, **axes,
+            x=[None],
+            y=[None],
+            mode="lines",
+            name=t("home.fig.arrow", lang),
+            line={"color": ARROW_COLOR, "width": 3},
+            **axes,
         ),
-    ]  # fmt: skip
+    ]
 
 
 def _ellipse_surface(data: linreg.Data, grid: linreg.Grid, lang: str, **axes):
@@ -276,35 +338,56 @@ def _ellipse_surface(data: linreg.Data, grid: linreg.Grid, lang: str, **axes):
     for (w, b), fill in zip(
         linreg.level_curves(data.x, data.y, levels), colors, strict=True
     ):
-        traces.append(go.Scatter(
-            x=_r(w, 3), y=_r(b, 3), mode="lines", fill="toself", fillcolor=fill,
-            line={"color": "rgba(255,255,255,0.6)", "width": 0.5}, hoverinfo="skip",
-            showlegend=False, name=t("common.loss", lang), **axes,
-        ))  # fmt: skip
+        traces.append(
+            go.Scatter(
+                x=_r(w, 3),
+                y=_r(b, 3),
+                mode="lines",
+                fill="toself",
+                fillcolor=fill,
+                line={"color": "rgba(255,255,255,0.6)", "width": 0.5},
+                hoverinfo="skip",
+                showlegend=False,
+                name=t("common.loss", lang),
+                **axes,
+            )
+        )
     return traces
 
 
 def _surface_dynamic(traj: linreg.Trajectory, step: int, lang: str, **axes):
     return [
         go.Scatter(
-            x=_r(traj.w[: step + 1]), y=_r(traj.b[: step + 1]),
-            mode="lines+markers", name=t("home.fig.path", lang),
-            line={"color": BATCH_COLOR, "width": 2}, marker={"size": 5, "color": BATCH_COLOR},
-            hovertemplate="w=%{x:.3f}<br>b=%{y:.3f}<extra></extra>", **axes,
+            x=_r(traj.w[: step + 1]),
+            y=_r(traj.b[: step + 1]),
+            mode="lines+markers",
+            name=t("home.fig.path", lang),
+            line={"color": BATCH_COLOR, "width": 2},
+            marker={"size": 5, "color": BATCH_COLOR},
+            hovertemplate="w=%{x:.3f}<br>b=%{y:.3f}<extra></extra>",
+            **axes,
         ),
         go.Scatter(
-            x=[round(float(traj.w[step]), 4)], y=[round(float(traj.b[step]), 4)],
-            mode="markers", name=t("home.fig.current", lang),
-            marker={"size": 16, "color": "white", "line": {"color": "black", "width": 3}},
-            hovertemplate="w=%{x:.3f}<br>b=%{y:.3f}<extra></extra>", **axes,
+            x=[round(float(traj.w[step]), 4)],
+            y=[round(float(traj.b[step]), 4)],
+            mode="markers",
+            name=t("home.fig.current", lang),
+            marker={
+                "size": 16,
+                "color": "white",
+                "line": {"color": "black", "width": 3},
+            },
+            hovertemplate="w=%{x:.3f}<br>b=%{y:.3f}<extra></extra>",
+            **axes,
         ),
-    ]  # fmt: skip
+    ]
 
 
 def _arrow(
     traj: linreg.Trajectory, step: int, lang: str, xref: str = "x", yref: str = "y"
 ):
-    """The update −η·∇L of step ``step`` as an annotation arrow (none after the last)."""
+    """The update −η·∇L of step ``step`` as an annotation arrow (none after the
+    last)."""
     if step >= traj.steps:
         return []
     w, b = float(traj.w[step]), float(traj.b[step])
@@ -314,11 +397,22 @@ def _arrow(
         return []
     return [
         {
-            "x": tip_w, "y": tip_b, "ax": w, "ay": b, "xref": xref, "yref": yref,
-            "axref": xref, "ayref": yref, "showarrow": True, "arrowhead": 2,
-            "arrowsize": 1.2, "arrowwidth": 3, "arrowcolor": ARROW_COLOR, "text": "",
+            "x": tip_w,
+            "y": tip_b,
+            "ax": w,
+            "ay": b,
+            "xref": xref,
+            "yref": yref,
+            "axref": xref,
+            "ayref": yref,
+            "showarrow": True,
+            "arrowhead": 2,
+            "arrowsize": 1.2,
+            "arrowwidth": 3,
+            "arrowcolor": ARROW_COLOR,
+            "text": "",
         }
-    ]  # fmt: skip
+    ]
 
 
 def surface_figure(
@@ -351,28 +445,45 @@ def _loss_static(traj: linreg.Trajectory, lang: str, **axes):
     steps = np.arange(traj.steps + 1)
     return [
         go.Scatter(
-            x=steps[:-1], y=_r(traj.batch_loss, 5), mode="lines",
+            x=steps[:-1],
+            y=_r(traj.batch_loss, 5),
+            mode="lines",
             name=t("home.fig.batch_loss", lang),
-            line={"color": BATCH_COLOR, "width": 1.5}, opacity=0.6,
-            hovertemplate="%{x}: %{y:.4f}<extra></extra>", **axes,
+            line={"color": BATCH_COLOR, "width": 1.5},
+            opacity=0.6,
+            hovertemplate="%{x}: %{y:.4f}<extra></extra>",
+            **axes,
         ),
         go.Scatter(
-            x=steps, y=_r(traj.loss, 5), mode="lines", name=t("home.fig.full_loss", lang),
+            x=steps,
+            y=_r(traj.loss, 5),
+            mode="lines",
+            name=t("home.fig.full_loss", lang),
             line={"color": LINE_COLOR, "width": 3},
-            hovertemplate="%{x}: %{y:.4f}<extra></extra>", **axes,
+            hovertemplate="%{x}: %{y:.4f}<extra></extra>",
+            **axes,
         ),
-    ]  # fmt: skip
+    ]
 
 
 def _loss_dynamic(traj: linreg.Trajectory, step: int, lang: str, **axes):
     return [
         go.Scatter(
-            x=[step], y=[round(float(traj.loss[step]), 5)], mode="markers",
-            name=t("home.fig.current", lang), showlegend=False, cliponaxis=False,
-            marker={"size": 14, "color": "white", "line": {"color": "black", "width": 3}},
-            hovertemplate="%{x}: %{y:.4f}<extra></extra>", **axes,
+            x=[step],
+            y=[round(float(traj.loss[step]), 5)],
+            mode="markers",
+            name=t("home.fig.current", lang),
+            showlegend=False,
+            cliponaxis=False,
+            marker={
+                "size": 14,
+                "color": "white",
+                "line": {"color": "black", "width": 3},
+            },
+            hovertemplate="%{x}: %{y:.4f}<extra></extra>",
+            **axes,
         )
-    ]  # fmt: skip
+    ]
 
 
 def _loss_range(traj: linreg.Trajectory) -> list[float]:
@@ -400,16 +511,24 @@ def loss_figure(
     fig.update_yaxes(type="log", range=[low, high], tickvals=_log_ticks(low, high))
     fig.update_xaxes(range=[-0.5, traj.steps + 0.5])
     return theme.styled(
-        fig, title=t("home.fig.loss", lang), height=height,
-        x_title=t("common.step", lang), y_title=t("home.fig.loss_log", lang),
-    )  # fmt: skip
+        fig,
+        title=t("home.fig.loss", lang),
+        height=height,
+        x_title=t("common.step", lang),
+        y_title=t("home.fig.loss_log", lang),
+    )
 
 
 def _frame_label(traj: linreg.Trajectory, step: int, lang: str) -> str:
     return t(
-        "home.fig.anim_title", lang, step=step, steps=traj.steps, w=float(traj.w[step]),
-        b=float(traj.b[step]), loss=float(traj.loss[step]),
-    )  # fmt: skip
+        "home.fig.anim_title",
+        lang,
+        step=step,
+        steps=traj.steps,
+        w=float(traj.w[step]),
+        b=float(traj.b[step]),
+        loss=float(traj.loss[step]),
+    )
 
 
 def _arrow_trace(traj: linreg.Trajectory, step: int, **axes) -> dict:
@@ -447,10 +566,16 @@ def animation_figure(
     """
     optimum = linreg.least_squares(data.x, data.y)
     fig = make_subplots(
-        rows=1, cols=3, column_widths=[0.34, 0.36, 0.30], horizontal_spacing=0.07,
-        subplot_titles=[t("home.fig.fit", lang), t("home.fig.surface", lang),
-                        t("home.fig.loss", lang)],
-    )  # fmt: skip
+        rows=1,
+        cols=3,
+        column_widths=[0.34, 0.36, 0.30],
+        horizontal_spacing=0.07,
+        subplot_titles=[
+            t("home.fig.fit", lang),
+            t("home.fig.surface", lang),
+            t("home.fig.loss", lang),
+        ],
+    )
     for annotation in fig.layout.annotations:
         annotation.font = {"size": theme.FONT_SIZE}
     fit_static, _ = _fit_traces(data, traj, 0, lang)
@@ -465,11 +590,18 @@ def animation_figure(
         trace.showlegend = False
     start = int(np.clip(start_step, 0, traj.steps))
     arrow = go.Scatter(
-        **_arrow_trace(traj, start, xaxis="x2", yaxis="y2"), mode="lines+markers",
-        line={"color": ARROW_COLOR, "width": 3}, hoverinfo="skip", showlegend=False,
-        marker={"symbol": "arrow", "size": [0, 16], "angleref": "previous",
-                "color": ARROW_COLOR},
-    )  # fmt: skip
+        **_arrow_trace(traj, start, xaxis="x2", yaxis="y2"),
+        mode="lines+markers",
+        line={"color": ARROW_COLOR, "width": 3},
+        hoverinfo="skip",
+        showlegend=False,
+        marker={
+            "symbol": "arrow",
+            "size": [0, 16],
+            "angleref": "previous",
+            "color": ARROW_COLOR,
+        },
+    )
     moving_traces = [
         *_fit_dynamic(data, traj, start, lang),
         *_surface_dynamic(traj, start, lang, xaxis="x2", yaxis="y2"),
@@ -497,50 +629,95 @@ def animation_figure(
             _arrow_trace(traj, step),
             {"x": [step], "y": [loss[step]]},
         ]
-        return {"name": str(step), "data": [{"type": "scatter", **d} for d in xy],
-                "traces": moving}  # fmt: skip
+        return {
+            "name": str(step),
+            "data": [{"type": "scatter", **d} for d in xy],
+            "traces": moving,
+        }
 
     names = [str(s) for s in range(traj.steps + 1)]
     frames = [frame(s) for s in range(traj.steps + 1)]
     fig.update_xaxes(range=x_range, title_text="x", row=1, col=1)
     fig.update_yaxes(range=y_range, title_text="y", row=1, col=1)
-    fig.update_xaxes(range=[grid.w[0], grid.w[-1]], title_text="w", constrain="domain",
-                     row=1, col=2)  # fmt: skip
-    fig.update_yaxes(range=[grid.b[0], grid.b[-1]], title_text="b", scaleanchor="x2",
-                     row=1, col=2)  # fmt: skip
-    fig.update_xaxes(range=[-0.5, traj.steps + 0.5], title_text=t("common.step", lang),
-                     row=1, col=3)  # fmt: skip
+    fig.update_xaxes(
+        range=[grid.w[0], grid.w[-1]], title_text="w", constrain="domain", row=1, col=2
+    )
+    fig.update_yaxes(
+        range=[grid.b[0], grid.b[-1]], title_text="b", scaleanchor="x2", row=1, col=2
+    )
+    fig.update_xaxes(
+        range=[-0.5, traj.steps + 0.5], title_text=t("common.step", lang), row=1, col=3
+    )
     low, high = _loss_range(traj)
-    fig.update_yaxes(type="log", range=[low, high], tickvals=_log_ticks(low, high),
-                     row=1, col=3)  # fmt: skip
+    fig.update_yaxes(
+        type="log", range=[low, high], tickvals=_log_ticks(low, high), row=1, col=3
+    )
     still = {"duration": 0, "redraw": False}  # scatter traces only: no full redraw
-    play = {"frame": {"duration": frame_ms, "redraw": False}, "fromcurrent": True,
-            "transition": {"duration": 0}, "mode": "immediate"}  # fmt: skip
+    play = {
+        "frame": {"duration": frame_ms, "redraw": False},
+        "fromcurrent": True,
+        "transition": {"duration": 0},
+        "mode": "immediate",
+    }
     fig = theme.styled(fig, height=height)
     fig.update_layout(
         legend=INSIDE_LEGEND,
         margin={"t": 40, "b": 125},
-        updatemenus=[{
-            "type": "buttons", "direction": "left", "x": 0.0, "y": -0.2,
-            "xanchor": "left", "yanchor": "top", "pad": {"t": 10, "r": 10},
-            "showactive": False, "font": {"size": theme.FONT_SIZE},
-            "buttons": [
-                {"label": t("home.fig.play", lang), "method": "animate",
-                 "args": [names[start:] if start < traj.steps else names, play]},
-                {"label": t("home.fig.pause", lang), "method": "animate",
-                 "args": [[None], {"frame": still, "mode": "immediate"}]},
-            ],
-        }],
-        sliders=[{
-            "active": start, "x": 0.22, "len": 0.78, "y": -0.2, "yanchor": "top",
-            "pad": {"t": 10}, "font": {"color": "rgba(0,0,0,0)"},  # no tick labels
-            "currentvalue": {"prefix": "", "font": {"size": theme.FONT_SIZE + 1,
-                                                    "color": "#262730"}},
-            "steps": [{"label": _frame_label(traj, s, lang), "method": "animate",
-                       "args": [[names[s]], {"frame": still, "mode": "immediate",
-                                             "transition": {"duration": 0}}]}
-                      for s in range(traj.steps + 1)],
-        }],
-    )  # fmt: skip
+        updatemenus=[
+            {
+                "type": "buttons",
+                "direction": "left",
+                "x": 0.0,
+                "y": -0.2,
+                "xanchor": "left",
+                "yanchor": "top",
+                "pad": {"t": 10, "r": 10},
+                "showactive": False,
+                "font": {"size": theme.FONT_SIZE},
+                "buttons": [
+                    {
+                        "label": t("home.fig.play", lang),
+                        "method": "animate",
+                        "args": [names[start:] if start < traj.steps else names, play],
+                    },
+                    {
+                        "label": t("home.fig.pause", lang),
+                        "method": "animate",
+                        "args": [[None], {"frame": still, "mode": "immediate"}],
+                    },
+                ],
+            }
+        ],
+        sliders=[
+            {
+                "active": start,
+                "x": 0.22,
+                "len": 0.78,
+                "y": -0.2,
+                "yanchor": "top",
+                "pad": {"t": 10},
+                "font": {"color": "rgba(0,0,0,0)"},  # no tick labels
+                "currentvalue": {
+                    "prefix": "",
+                    "font": {"size": theme.FONT_SIZE + 1, "color": "#262730"},
+                },
+                "steps": [
+                    {
+                        "label": _frame_label(traj, s, lang),
+                        "method": "animate",
+                        "args": [
+                            [names[s]],
+                            {
+                                "frame": still,
+                                "mode": "immediate",
+                                "transition": {"duration": 0},
+                            },
+                        ],
+                    }
+                    for s in range(traj.steps + 1)
+                ],
+            }
+        ],
+    )
     # The frames were built from validated pieces; skip plotly's slow re-validation.
     return go.Figure({**fig.to_dict(), "frames": frames}, _validate=False)

@@ -59,7 +59,8 @@ def boundary_figure(
                 x=points[:, 0],
                 y=points[:, 1],
                 mode="markers",
-                name=f"{t('common.train' if split == 0 else 'common.validation', lang)} {label}",
+                name=f"{t('common.train' if split == 0 else 'common.validation', lang)}"
+                f" {label}",
                 marker={
                     "size": 8,
                     "color": "white" if split else theme.CLASS_COLORS[label],

@@ -113,10 +113,18 @@ def for_projector(fig: go.Figure, scale: float = PROJECTOR_SCALE) -> go.Figure:
     )
     if fig.layout.height:
         fig.update_layout(height=round(fig.layout.height * min(scale, 1.25)))
-    fig.for_each_xaxis(lambda ax: ax.update(
-        tickfont_size=bigger(ax.tickfont.size), title_font_size=bigger(ax.title.font.size)))  # fmt: skip
-    fig.for_each_yaxis(lambda ax: ax.update(
-        tickfont_size=bigger(ax.tickfont.size), title_font_size=bigger(ax.title.font.size)))  # fmt: skip
+    fig.for_each_xaxis(
+        lambda ax: ax.update(
+            tickfont_size=bigger(ax.tickfont.size),
+            title_font_size=bigger(ax.title.font.size),
+        )
+    )
+    fig.for_each_yaxis(
+        lambda ax: ax.update(
+            tickfont_size=bigger(ax.tickfont.size),
+            title_font_size=bigger(ax.title.font.size),
+        )
+    )
     for note in fig.layout.annotations or ():
         note.font.size = bigger(note.font.size)
     for trace in fig.data:

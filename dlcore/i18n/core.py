@@ -83,7 +83,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "classroom.name": ("Name this setup (optional)", "为这个设置命名（可选）"),
     "classroom.link": (
-        "Link for the class (the current settings, with these controls hidden or locked):",
+        "Link for the class (the current settings, with these controls hidden "
+        "or locked):",
         "给全班的链接（当前设置，并隐藏或锁定所选控件）：",
     ),
     "classroom.locked": ("Locked by the teacher", "已被教师锁定"),

@@ -4,18 +4,19 @@ STRINGS: dict[str, tuple[str, str]] = {
     # navigation title and home-page blurb of this topic
     "nav.home": ("Home", "首页"),
     "home.about.home": (
-        "Tensors from 0-D to 4-D, reshape and transpose; the four phases of one training "
-        "step on a one-neuron linear regression.",
+        "Tensors from 0-D to 4-D, reshape and transpose; the four phases of one "
+        "training step on a one-neuron linear regression.",
         "从 0 维到 4 维的张量、改变形状与转置；在单个神经元的线性回归上看清一个训练步的"
         "四个阶段。",
     ),
     "home.title": ("Deep learning, hands-on", "动手玩深度学习"),
     "home.intro": (
-        "Every chart in this app comes from a **real Keras model trained by TensorFlow** on "
-        "this server, not from a drawing. Each page isolates one idea: move a slider, "
-        "watch the numbers change, then download the Keras script and run it yourself. "
-        "This page covers the two things everything else builds on: **tensors** (how data "
-        "is stored) and the **training loop** (how a model learns).",
+        "Every chart in this app comes from a **real Keras model trained by "
+        "TensorFlow** on this server, not from a drawing. Each page isolates one "
+        "idea: move a slider, watch the numbers change, then download the Keras "
+        "script and run it yourself. This page covers the two things everything else "
+        "builds on: **tensors** (how data is stored) and the **training loop** (how a "
+        "model learns).",
         "本应用中的每张图都来自在这台服务器上**由 TensorFlow 真实训练的 Keras 模型**，"
         "而不是示意图。每一页只讲一个概念：拖动滑块，观察数字如何变化，然后下载 Keras "
         "脚本自己运行。本页介绍其余一切的基础：**张量**（数据如何存储）和**训练循环**"
@@ -26,9 +27,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     # 2. tensors
     "home.tensor.title": ("Tensors: how data is stored", "张量：数据如何存储"),
     "home.tensor.intro": (
-        "A **tensor** is an n-dimensional array of numbers (in Keras and TensorFlow, and "
-        "a NumPy `ndarray` here). Its **shape** lists the length of every axis; **ndim** "
-        "is the number of axes. Pick a kind to see a real array.",
+        "A **tensor** is an n-dimensional array of numbers (in Keras and TensorFlow, "
+        "and a NumPy `ndarray` here). Its **shape** lists the length of every axis; "
+        "**ndim** is the number of axes. Pick a kind to see a real array.",
         "**张量**是 n 维的数值数组（Keras 和 TensorFlow 中的张量，这里用 NumPy 的 "
         "`ndarray`）。**形状**列出每个轴的长度；**ndim** 是轴的个数。选择一种张量，"
         "查看一个真实的数组。",
@@ -86,9 +87,9 @@ STRINGS: dict[str, tuple[str, str]] = {
         "changes fastest) and only regroups them, like re-cutting one long strip of "
         "numbers into rows. A 4-D image batch reshaped to `(4, 64)` is how a `Flatten` "
         "layer feeds images into a `Dense` layer.",
-        "`reshape` 保持元素的**顺序不变**（按行优先：最后一个轴变化最快），只是重新分组，"
-        "就像把一长条数字重新切成若干行。把 4 维图像批量改成 `(4, 64)`，正是 `Flatten` "
-        "层把图像送入 `Dense` 层的方式。",
+        "`reshape` 保持元素的**顺序不变**（按行优先：最后一个轴变化最快），"
+        "只是重新分组，就像把一长条数字重新切成若干行。把 4 维图像批量改成 `(4, 64)`，"
+        "正是 `Flatten` 层把图像送入 `Dense` 层的方式。",
     ),
     "home.tensor.transpose": ("Transpose", "转置（transpose）"),
     "home.tensor.transpose_axes": ("New order of the axes", "轴的新顺序"),
@@ -96,8 +97,9 @@ STRINGS: dict[str, tuple[str, str]] = {
         "`transpose` **moves axes**: axis i of the result is axis `axes[i]` of the "
         "input, so the order of the elements changes (`result[j, i] = x[i, j]`). "
         "Swapping height and width mirrors every digit along its diagonal.",
-        "`transpose` **移动轴**：结果的第 i 个轴是输入的第 `axes[i]` 个轴，因此元素的顺序"
-        "会改变（`结果[j, i] = x[i, j]`）。交换高和宽会把每个数字沿对角线翻转。",
+        "`transpose` **移动轴**：结果的第 i 个轴是输入的第 `axes[i]` 个轴，"
+        "因此元素的顺序会改变（`结果[j, i] = x[i, j]`）。"
+        "交换高和宽会把每个数字沿对角线翻转。",
     ),
     "home.tensor.result": ("Result: shape `{shape}`", "结果：形状 `{shape}`"),
     "home.tensor.scalar_note": (
@@ -124,15 +126,17 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "home.loop.intro": (
         "The smallest model there is: one neuron, **ŷ = w·x + b**, fitted to 64 noisy "
-        "points of y = 2x + 1. Every training step of every network in this app does the "
-        "same four things: the **forward pass** computes ŷ for a mini-batch, the **loss** "
-        "(mean squared error) measures how wrong it is, the **gradient** (from "
-        "`tf.GradientTape`) says which way the loss goes up, and the **parameter update** "
-        "(`keras.optimizers.SGD`) takes a small step the other way.",
-        "最小的模型：一个神经元，**ŷ = w·x + b**，拟合 y = 2x + 1 加噪声的 64 个点。本应用中"
-        "每个网络的每个训练步都做同样的四件事：**前向传播**为一个小批量计算 ŷ，**损失**"
-        "（均方误差）衡量错得有多远，**梯度**（由 `tf.GradientTape` 计算）指出损失上升的"
-        "方向，**参数更新**（`keras.optimizers.SGD`）朝相反方向迈出一小步。",
+        "points of y = 2x + 1. Every training step of every network in this app does "
+        "the same four things: the **forward pass** computes ŷ for a mini-batch, the "
+        "**loss** (mean squared error) measures how wrong it is, the **gradient** "
+        "(from `tf.GradientTape`) says which way the loss goes up, and the "
+        "**parameter update** (`keras.optimizers.SGD`) takes a small step the other "
+        "way.",
+        "最小的模型：一个神经元，**ŷ = w·x + b**，拟合 y = 2x + 1 加噪声的 64 个点。"
+        "本应用中每个网络的每个训练步都做同样的四件事：**前向传播**为一个小批量计算 "
+        "ŷ，**损失**（均方误差）衡量错得有多远，**梯度**（由 `tf.GradientTape` 计算）"
+        "指出损失上升的方向，**参数更新**（`keras.optimizers.SGD`）"
+        "朝相反方向迈出一小步。",
     ),
     "home.loop.method": ("Gradient descent flavour", "梯度下降的方式"),
     "home.preset.batch": ("Batch (all 64)", "批量（64）"),
@@ -162,8 +166,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "home.loop.status": (
         "**Step {step} of {steps}** (epoch {epoch}): a mini-batch of **{m}** of the "
         "{n} points, shown in orange.",
-        "**第 {step} / {steps} 步**（第 {epoch} 轮）：从 {n} 个点中取 **{m}** 个组成小批量，"
-        "图中以橙色显示。",
+        "**第 {step} / {steps} 步**（第 {epoch} 轮）：从 {n} 个点中取 **{m}** "
+        "个组成小批量，图中以橙色显示。",
     ),
     "home.phase.forward": ("① Forward pass", "① 前向传播"),
     "home.phase.loss": ("② Loss", "② 损失"),
@@ -186,14 +190,14 @@ STRINGS: dict[str, tuple[str, str]] = {
         "`SGD.apply_gradients`：沿梯度的反方向迈出大小为 η 的一步。",
     ),
     "home.loop.noise_note": (
-        "**Look at the path.** With the whole data set per step (batch) the gradient is "
-        "exact and the path glides smoothly into the minimum. A mini-batch gives only an "
-        "*estimate* of the gradient: the path zig-zags, and with one sample per step "
-        "(stochastic) it never settles; it keeps jittering around the minimum, and the "
-        "loss curve stays noisy. That noise is the price of cheap steps; "
-        "**mini-batch stochastic gradient descent** is the compromise every network in "
-        "this app trains with. A smaller learning rate calms the noise but needs more "
-        "steps.",
+        "**Look at the path.** With the whole data set per step (batch) the gradient "
+        "is exact and the path glides smoothly into the minimum. A mini-batch gives "
+        "only an *estimate* of the gradient: the path zig-zags, and with one sample "
+        "per step (stochastic) it never settles; it keeps jittering around the "
+        "minimum, and the loss curve stays noisy. That noise is the price of cheap "
+        "steps; **mini-batch stochastic gradient descent** is the compromise every "
+        "network in this app trains with. A smaller learning rate calms the noise but "
+        "needs more steps.",
         "**看这条路径**。每步使用全部数据（批量）时梯度是精确的，路径平滑地滑入最小值。"
         "小批量只能给出梯度的*估计*：路径呈锯齿状；每步只用一个样本（随机）时，路径永远"
         "停不下来，一直在最小值附近抖动，损失曲线也始终有噪声。这些噪声是每步计算便宜的"
@@ -205,7 +209,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Least squares (the exact optimum): w* = {w_star:.3f}, b* = {b_star:.3f}, "
         "loss = {loss_star:.4f}.",
         "{steps} 步之后：w = {w:.3f}，b = {b:.3f}，损失 = {loss:.4f}。"
-        "最小二乘解（精确最优）：w* = {w_star:.3f}，b* = {b_star:.3f}，损失 = {loss_star:.4f}。",
+        "最小二乘解（精确最优）：w* = {w_star:.3f}，b* = {b_star:.3f}，损失 = "
+        "{loss_star:.4f}。",
     ),
     "home.loop.diverged": (
         "The loss exploded: this learning rate is too large for this batch size. "
