@@ -239,9 +239,12 @@ TOPICS: tuple[Topic, ...] = (
                 "GradientLabConfig",
                 "code_gradient_lab",
                 metric="val_accuracy",
+                controls="control_values",
+                smoke="SMOKE",
+                tab="lab",
             ),
         ),
-        presets=None,
+        presets="dlcore.activations:PRESETS",
     ),  # fmt: skip
     Topic(
         "losses",

@@ -7,6 +7,7 @@ for the per-layer gradients.
 """
 
 import contextlib
+import dataclasses
 import inspect
 import io
 import math
@@ -20,6 +21,7 @@ import pytest
 from scipy.special import erf, expit
 
 from dlcore import activations as act
+from dlcore import blocks
 from dlcore.figures import activations as figures
 from dlcore.i18n import CATALOG
 
@@ -513,7 +515,9 @@ def test_properties_frame_translates_values():
 def test_topic_strings_are_prefixed():
     from dlcore.i18n import activations as strings
 
-    assert all(key.startswith("act.") for key in strings.STRINGS)
+    own = {"nav.activations", "home.about.activations"}  # its title and blurb
+    assert all(key.startswith("act.") for key in set(strings.STRINGS) - own)
+    assert own <= set(strings.STRINGS)
     assert set(strings.STRINGS) <= set(CATALOG)
     for name in act.INITIALIZERS:
         assert f"act.init.{name}" in CATALOG
@@ -525,9 +529,13 @@ def test_topic_strings_are_prefixed():
 @pytest.mark.slow
 def test_gradient_lab_learns_with_relu_and_stalls_with_deep_sigmoid():
     config = act.GradientLabConfig(
-        activation="relu", initializer="he_normal", depth=3, epochs=4,
-        optimizer="adam", learning_rate=0.01,
-    )  # fmt: skip
+        activation="relu",
+        initializer="he_normal",
+        depth=3,
+        epochs=4,
+        optimizer="adam",
+        learning_rate=0.01,
+    )
     good = act.train_gradient_lab(config)
     assert good.status == "finished"
     assert good.metrics["val_accuracy"] > 0.85
@@ -545,9 +553,13 @@ def test_gradient_lab_learns_with_relu_and_stalls_with_deep_sigmoid():
 @pytest.mark.slow
 def test_exported_gradient_lab_script_reproduces_the_run():
     config = act.GradientLabConfig(
-        activation="tanh", initializer="glorot_uniform", depth=3, width=16, epochs=2,
+        activation="tanh",
+        initializer="glorot_uniform",
+        depth=3,
+        width=16,
+        epochs=2,
         batch_norm=True,
-    )  # fmt: skip
+    )
     expected = act.train_gradient_lab(config).metrics
     code = act.code_gradient_lab(config)
     assert "dlcore" not in code
@@ -676,8 +688,15 @@ PRESET_VERDICTS = {
 @pytest.mark.parametrize("name", sorted(act.LAB_PRESETS))
 def test_each_preset_shows_its_gradient_picture(name):
     c = act.lab_preset(name)
-    table = act.gradient_flow(c.activation, c.depth, c.width, c.initializer, c.seed,
-                              sigma=c.sigma, batch_norm=c.batch_norm)  # fmt: skip
+    table = act.gradient_flow(
+        c.activation,
+        c.depth,
+        c.width,
+        c.initializer,
+        c.seed,
+        sigma=c.sigma,
+        batch_norm=c.batch_norm,
+    )
     assert act.flow_verdict(table) == PRESET_VERDICTS[name]
     label = figures.lab_label(c, lang="zh")
     assert f"{c.depth}×{c.width}" in label and "轮" in label
@@ -691,3 +710,88 @@ def test_batch_norm_rescues_the_vanishing_preset():
     runs = {act.lab_preset("vanishing"): stuck.metrics}
     frame = figures.lab_runs_frame(runs, lang="en")
     assert frame.iloc[0, 2] == f"{stuck.metrics['val_accuracy']:.1%}"
+
+
+# --- package layout, registry, teacher presets, shared blocks -----------------------
+
+#: Every public name the old single module ``dlcore/activations.py`` defined or
+#: re-exported (standard-library, NumPy and pandas aliases left out).
+OLD_PUBLIC_API = """
+ACTIVATIONS ActivationSpec BN_MOMENTUM FLATTEN_CODE FLOW_RATIO GELU_CUBIC
+GELU_SQRT_2_OVER_PI GradientLabConfig GradientProbe INITIALIZERS KINK_EPS
+LAB_PRESETS LogitsError MAX_LOGITS OPTIMIZERS PROPERTY_GRID ParamSpec
+SATURATED_SLOPE SATURATION_SLOPE SELU_ALPHA SELU_SCALE TAIL activation_samples
+build_mlp code_gradient_lab describe_set digits_flat evaluate flow_summary
+flow_verdict formula formula_with_values get_spec gradient_flow identity_table
+keras keras_function lab_preset layer_seed make_initializer misconception_table
+naive_softmax parse_logits probe_gradient_flow probe_model properties
+properties_table resolve_params softmax softmax_overflow_table stable_softmax tf
+train_gradient_lab
+""".split()  # noqa: SIM905
+
+
+def test_the_package_keeps_the_old_public_api():
+    missing = [name for name in OLD_PUBLIC_API if not hasattr(act, name)]
+    assert not missing, missing
+    assert set(OLD_PUBLIC_API) <= set(act.__all__)
+    for name in ("ParamSpec", "resolve_params", "digits_flat", "FLATTEN_CODE"):
+        assert getattr(act, name) is getattr(blocks, name)  # one shared block
+    # Worker processes import the task by its own module path.
+    assert act.train_gradient_lab.__module__ == "dlcore.activations.tasks"
+
+
+def test_registry_names_the_task_export_controls_and_presets():
+    from dlcore import topics
+
+    entry = topics.topic("activations")
+    (task,) = entry.tasks
+    assert task.train_fn is act.train_gradient_lab
+    assert task.config_type is act.GradientLabConfig
+    assert task.export_fn is act.code_gradient_lab
+    assert entry.load_presets() == act.PRESETS
+    config = act.lab_preset("exploding")
+    assert task.control_values(config, entry.prefix) == act.control_values(config)
+    assert topics.task_for(act.train_gradient_lab) is task
+    assert task.tab == act.LAB_TAB and topics.resolve(task.smoke) is act.SMOKE
+
+
+def test_presets_are_the_lab_presets_and_use_only_values_the_controls_offer():
+    assert [p.name for p in act.PRESETS] == list(act.LAB_PRESETS)
+    for preset in act.PRESETS:
+        assert preset.config == act.lab_preset(preset.name)
+        assert preset.tab == act.LAB_TAB == "lab" and not preset.controls
+        values = act.control_values(preset.config)
+        assert set(values) == {
+            f"act_lab_{f.name}"
+            for f in dataclasses.fields(act.GradientLabConfig)
+            if f.name != "batch_size"
+        }
+        assert values["act_lab_activation"] in act.ACTIVATIONS
+        assert values["act_lab_initializer"] in act.INITIALIZERS
+        assert values["act_lab_sigma"] in act.SIGMAS
+        assert act.DEPTHS[0] <= values["act_lab_depth"] <= act.DEPTHS[1]
+        assert values["act_lab_width"] in act.WIDTHS
+        assert values["act_lab_learning_rate"] in act.LEARNING_RATES
+        assert values["act_lab_epochs"] in act.EPOCHS
+        assert values["act_lab_optimizer"] in act.OPTIMIZERS
+        assert f"act.preset.{preset.name}" in CATALOG
+    assert "act.preset.none" in CATALOG
+    default = act.GradientLabConfig()
+    assert act.control_values(default)["act_lab_sigma"] == default.sigma
+    with pytest.raises(ValueError, match="batch_size=64"):
+        act.control_values(act.GradientLabConfig(batch_size=32))
+
+
+@pytest.mark.parametrize("optimizer", act.OPTIMIZERS)
+def test_the_lab_optimizer_and_its_code_line_are_the_shared_blocks(optimizer):
+    # Oracle: the Keras classes the lab always used, Adam(lr) and SGD(lr).
+    expected = {"adam": keras.optimizers.Adam, "sgd": keras.optimizers.SGD}[optimizer]
+    built = blocks.make_optimizer(optimizer, 0.03)
+    reference, got = expected(0.03).get_config(), built.get_config()
+    reference.pop("name"), got.pop("name")
+    assert type(built) is expected and got == reference
+    code = act.code_gradient_lab(act.GradientLabConfig(optimizer=optimizer))
+    line = (
+        f"optimizer=keras.optimizers.{expected.__name__}(learning_rate=LEARNING_RATE)"
+    )
+    assert line in code

@@ -19,7 +19,10 @@ from scipy.special import expit
 from streamlit.testing.v1 import AppTest
 
 from dlcore import activations as act
+from dlcore import topics
 from dlcore.i18n import t
+from ui.state import option_id
+from ui.views.activations import TAB_IDS
 
 PAGE = "activations"
 
@@ -246,37 +249,47 @@ def test_gradient_lab_probes_then_trains_and_presets_change_the_outcome(app_test
     assert at.get("download_button")  # the Keras script behind the result
     stuck = float(_metric(at, "act.lab.val_accuracy").rstrip("%")) / 100
 
-    at.selectbox(key="act_lab_preset").set_value("healthy").run()
+    at.selectbox(key="act_preset").set_value("healthy").run()  # the sidebar box
     assert not exceptions(at), exceptions(at)
     assert at.selectbox(key="act_lab_activation").value == "relu"
     assert at.selectbox(key="act_lab_initializer").value == "he_normal"
     assert any(m.value.startswith("**Healthy") for m in at.markdown)
     learned = float(_metric(at, "act.lab.val_accuracy").rstrip("%")) / 100
     assert stuck < 0.2 < 0.6 < learned  # the gradient picture predicted it
+    assert at.query_params["act_tab"] == "lab"
+    assert at.query_params["act_lab_activation"] == "relu"
     runs = at.dataframe[-1].value
     assert len(runs) == 2  # both settings, side by side
+    at.button(key="act_lab_pin").click().run()  # the shared compare panel
+    assert not exceptions(at), exceptions(at)
+    assert t("compare.pinned", "en", n=1) in [c.value for c in at.caption]
+    pinned, runs = (df.value for df in at.dataframe)  # the pins, then the lab's
+    assert len(pinned) == 1 and len(runs) == 2
 
 
-def _page_from_url(**params):
+def _page_from_url(lang: str = "en", **params):
     """The page opened from a shared link (its controls bound to the URL)."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
-    at.query_params.update({"lang": "en", **params})
+    at.query_params.update({"lang": lang, **params})
     at.switch_page(f"pages/{PAGE}.py")
     return at.run()
 
 
 @pytest.mark.slow
 def test_shared_links_zero_init_and_exploding_tanh(app_test):
-    lab = {"act_tab": t("act.tab.lab", "en"), "act_lab_activation": "tanh",
-           "act_lab_epochs": "5"}  # fmt: skip
+    lab = {"act_tab": "lab", "act_lab_activation": "tanh", "act_lab_epochs": "5"}
     at = _page_from_url(**lab, act_lab_initializer="zeros")
     assert not exceptions(at), exceptions(at)
     assert at.selectbox(key="act_lab_initializer").value == "zeros"
     assert _metric(at, "act.lab.grad_ratio") == t("act.lab.no_gradient", "en")
     assert any(m.value.startswith("**No gradient") for m in at.markdown)
     assert at.select_slider(key="act_lab_sigma").disabled
-    at = _page_from_url(**lab, act_lab_initializer="random_normal", act_lab_sigma="2.0",
-                        act_lab_depth="8")  # fmt: skip
+    at = _page_from_url(
+        **lab,
+        act_lab_initializer="random_normal",
+        act_lab_sigma="2.0",
+        act_lab_depth="8",
+    )
     assert not exceptions(at), exceptions(at)
     assert at.slider(key="act_lab_depth").value == 8
     assert any(m.value.startswith("**Exploding") for m in at.markdown)
@@ -285,15 +298,253 @@ def test_shared_links_zero_init_and_exploding_tanh(app_test):
 
 def test_tab_survives_a_language_switch(app_test):
     at = _open_tab(app_test(PAGE), "softmax")
+    assert at.query_params["act_tab"] == "softmax"  # the id, not the label
     at.segmented_control(key="lang").set_value("zh").run()  # the sidebar switch
     assert not exceptions(at), exceptions(at)
     assert at.session_state["act_tab"] == t("act.tab.softmax", "zh")
+    assert at.query_params["act_tab"] == "softmax"
     assert at.text_input(key="act_sm_logits")  # still on the softmax tab
 
 
+def _notices(at) -> str:
+    return " ".join(toast.value for toast in at.toast).replace("\\", "")
+
+
 def test_nonsense_url_values_do_not_crash(app_test):
-    at = _page_from_url(act_names="no_such_function", act_x="abc", act_tab="nonsense",
-                        act_p_elu_alpha="99", act_sm_t="-1")  # fmt: skip
+    at = _page_from_url(
+        act_names="no_such_function",
+        act_x="abc",
+        act_tab="nonsense",
+        act_sm_t="-1",
+    )
     assert not exceptions(at), exceptions(at)
     assert at.title[0].value == t("act.title", "en")
     assert at.get("plotly_chart")  # fell back to the default view
+    for name in ("act_names='no_such", "act_x='abc'", "act_tab='nonsense'"):
+        assert name in _notices(at), _notices(at)  # each bad value is named
+    assert at.multiselect(key="act_names").value == ["relu", "sigmoid", "tanh", "gelu"]
+    assert at.slider(key="act_x").value == (-5.0, 5.0)
+    assert "act_x" not in at.query_params and "act_tab" not in at.query_params
+
+    at = _page_from_url(
+        act_names="elu,relu,tanh,gelu,silu",  # more than the chart overlays
+        act_x="1,2,3",
+    )
+    assert not exceptions(at), exceptions(at)
+    for name in ("act_names='elu,relu,tanh,gelu,silu'", "act_x='1,2,3'"):
+        assert name in _notices(at), _notices(at)
+    assert at.multiselect(key="act_names").value == ["relu", "sigmoid", "tanh", "gelu"]
+    assert at.slider(key="act_x").value == (-5.0, 5.0)
+    at = _page_from_url("zh", act_names="elu,relu,tanh,gelu,silu", act_x="0,1,2")
+    assert not exceptions(at), exceptions(at)
+    for reason in (t("url.max_items", "zh", limit=4), t("url.pair", "zh")):
+        assert reason in _notices(at), _notices(at)  # in the page's language
+    at = _page_from_url(act_names="elu", act_p_elu_alpha="99")
+    assert not exceptions(at), exceptions(at)
+    assert "act_p_elu_alpha='99'" in _notices(at), _notices(at)
+    assert at.slider(key="act_p_elu_alpha").value == 1.0
+
+    at = _page_from_url(act_names="elu", act_x="3,-2", act_p_elu_alpha="2.5")
+    assert not exceptions(at) and not at.toast, _notices(at)
+    assert at.slider(key="act_x").value == (-2.0, 3.0)  # read as an interval
+    assert at.slider(key="act_p_elu_alpha").value == 2.5
+    x = _check_function_traces(at, "elu", alpha=2.5)
+    assert (x.min(), x.max()) == (-2.0, 3.0)
+    at = _page_from_url(act_x="4,4")  # an empty interval, as the slider allows
+    assert not exceptions(at) and at.warning
+    assert at.slider(key="act_x").value == (4.0, 4.0)
+
+
+# --- shared links, tabs and teacher presets (ui.state) -----------------------------
+
+
+def _function_view(at) -> dict:
+    """What the functions tab shows: its controls and the plotted traces."""
+    (spec,) = plotly_specs(at)
+    return {
+        "names": at.multiselect(key="act_names").value,
+        "x": at.slider(key="act_x").value,
+        "derivative": at.toggle(key="act_deriv").value,
+        "alpha": at.slider(key="act_p_elu_alpha").value,
+        "slope": at.slider(key="act_p_leaky_relu_negative_slope").value,
+        "traces": [(tr["name"], _array(tr["y"]).tolist()) for tr in spec["data"]],
+    }
+
+
+def _softmax_view(at, lang: str) -> dict:
+    """What the softmax tab shows: its controls and the bar heights."""
+    return {
+        "logits": at.text_input(key="act_sm_logits").value,
+        "temperature": at.select_slider(key="act_sm_t").value,
+        "shift": at.select_slider(key="act_sm_shift").value,
+        "bars": {name: v.tolist() for name, v in _bars(at, lang).items()},
+    }
+
+
+def _url(at) -> dict[str, str]:
+    return {key: value for key, value in at.query_params.items() if key != "lang"}
+
+
+def test_a_link_made_in_chinese_opens_the_same_view_in_english(app_test):
+    at = app_test(PAGE, lang="zh")
+    at.multiselect(key="act_names").set_value(["elu", "silu", "leaky_relu"]).run()
+    at.slider(key="act_x").set_value((-3.0, 4.5))
+    at.toggle(key="act_deriv").set_value(False)
+    at.slider(key="act_p_elu_alpha").set_value(2.0)
+    at.slider(key="act_p_leaky_relu_negative_slope").set_value(0.05).run()
+    assert not exceptions(at), exceptions(at)
+    zh_functions = _function_view(at)
+    at = _open_tab(at, "softmax", "zh")
+    at.text_input(key="act_sm_logits").set_value("3，1、−2")
+    at.select_slider(key="act_sm_t").set_value(0.5)
+    at.select_slider(key="act_sm_shift").set_value(100).run()
+    assert not exceptions(at), exceptions(at)
+    zh_softmax = _softmax_view(at, "zh")
+    params = _url(at)
+    # Stable ids in the URL, never a translated label.
+    assert params == {
+        "act_names": "elu,silu,leaky_relu",
+        "act_x": "-3,4.5",
+        "act_deriv": "0",
+        "act_p_elu_alpha": "2",
+        "act_p_leaky_relu_negative_slope": "0.05",
+        "act_tab": "softmax",
+        "act_sm_logits": "3，1、−2",
+        "act_sm_t": "0.5",
+        "act_sm_shift": "100",
+    }
+
+    en = _page_from_url("en", **params)
+    assert not exceptions(en), exceptions(en)
+    assert en.session_state["act_tab"] == t("act.tab.softmax", "en")
+    bars = {"T = 0.5", "T = 1"}
+    assert set(zh_softmax["bars"]) == bars and _softmax_view(en, "en") == zh_softmax
+    en = _open_tab(en, "functions")
+    assert not exceptions(en), exceptions(en)
+    assert _function_view(en) == zh_functions
+    # Every value is still in the URL; the default tab needs no parameter.
+    assert _url(en) == {k: v for k, v in params.items() if k != "act_tab"}
+
+
+def _lab_config(at) -> act.GradientLabConfig:
+    """The config the lab's widgets show."""
+    return act.GradientLabConfig(
+        activation=at.selectbox(key="act_lab_activation").value,
+        initializer=at.selectbox(key="act_lab_initializer").value,
+        sigma=at.select_slider(key="act_lab_sigma").value,
+        depth=at.slider(key="act_lab_depth").value,
+        width=at.select_slider(key="act_lab_width").value,
+        batch_norm=at.toggle(key="act_lab_batch_norm").value,
+        optimizer=at.segmented_control(key="act_lab_optimizer").value,
+        learning_rate=at.select_slider(key="act_lab_learning_rate").value,
+        epochs=at.select_slider(key="act_lab_epochs").value,
+        seed=int(at.number_input(key="act_lab_seed").value),
+    )
+
+
+@pytest.mark.slow
+def test_a_lab_link_made_in_chinese_trains_the_same_config_in_english(app_test):
+    at = _open_tab(app_test(PAGE, lang="zh"), "lab", "zh")
+    expected = act.GradientLabConfig(
+        activation="elu",
+        initializer="random_normal",
+        sigma=0.2,
+        depth=4,
+        width=16,
+        batch_norm=True,
+        optimizer="adam",
+        learning_rate=0.01,
+        epochs=5,
+        seed=7,
+    )
+    at.selectbox(key="act_lab_activation").set_value(expected.activation)
+    at.selectbox(key="act_lab_initializer").set_value(expected.initializer)
+    at.select_slider(key="act_lab_sigma").set_value(expected.sigma)
+    at.slider(key="act_lab_depth").set_value(expected.depth)
+    at.select_slider(key="act_lab_width").set_value(expected.width)
+    at.toggle(key="act_lab_batch_norm").set_value(expected.batch_norm)
+    at.segmented_control(key="act_lab_optimizer").set_value(expected.optimizer)
+    at.select_slider(key="act_lab_learning_rate").set_value(expected.learning_rate)
+    at.select_slider(key="act_lab_epochs").set_value(expected.epochs)
+    at.number_input(key="act_lab_seed").set_value(expected.seed).run()
+    assert not exceptions(at), exceptions(at)
+    assert _lab_config(at) == expected
+    zh_metrics = [m.value for m in at.metric]
+    params = _url(at)
+    defaults = act.control_values(act.GradientLabConfig())
+    assert params == {
+        "act_tab": "lab",
+        **{
+            key: option_id(value)
+            for key, value in act.control_values(expected).items()
+            if value != defaults[key]
+        },
+    }
+    en = _page_from_url("en", **params)
+    assert not exceptions(en), exceptions(en)
+    assert _lab_config(en) == expected
+    assert [m.value for m in en.metric] == zh_metrics  # same probe, same training
+
+
+def _tab_widget(at, tab: str):
+    """A control that only the tab ``tab`` draws (KeyError if it is not drawn)."""
+    if tab == "functions":
+        return at.multiselect(key="act_names")
+    if tab == "softmax":
+        return at.text_input(key="act_sm_logits")
+    return at.slider(key="act_lab_depth")
+
+
+def _check_open_tab(at, tab: str, lang: str) -> None:
+    assert not exceptions(at), exceptions(at)
+    assert at.session_state["act_tab"] == t(f"act.tab.{tab}", lang)
+    # The open tab is its id in the URL (the default tab: no parameter).
+    assert at.query_params.get("act_tab") == (None if tab == TAB_IDS[0] else tab)
+    assert _tab_widget(at, tab)  # its controls are drawn
+    for other in set(TAB_IDS) - {tab}:  # lazy tabs: the others do not run
+        with pytest.raises(KeyError):
+            _tab_widget(at, other)
+
+
+@pytest.mark.parametrize("tab", TAB_IDS)
+def test_every_tab_is_in_the_url_as_its_id_and_survives_a_language_switch(tab):
+    small_lab = {"act_lab_depth": "2", "act_lab_epochs": "5"}  # trains in seconds
+    at = _page_from_url("en", act_tab=tab, **small_lab)
+    _check_open_tab(at, tab, "en")
+    for lang in ("zh", "en"):
+        at.segmented_control(key="lang").set_value(lang).run()  # the sidebar switch
+        _check_open_tab(at, tab, lang)
+    other = TAB_IDS[(TAB_IDS.index(tab) + 1) % len(TAB_IDS)]
+    _check_open_tab(_open_tab(at, other), other, "en")  # the URL follows a click
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("preset", act.PRESETS, ids=lambda p: p.name)
+def test_each_preset_applies_without_a_notice(preset):
+    # The lab has been drawn once, so the preset is validated by its controls.
+    at = _page_from_url("en", act_tab="lab", act_lab_depth="2", act_lab_epochs="5")
+    at = _open_tab(at, "functions")
+    at.selectbox(key="act_preset").set_value(preset.name).run()  # sidebar box
+    assert not exceptions(at), exceptions(at)
+    assert not at.toast, [toast.value for toast in at.toast]  # nothing rejected
+    assert at.session_state["act_tab"] == t(f"act.tab.{preset.tab}", "en")
+    assert _lab_config(at) == preset.config
+    values = topics.topic(PAGE).preset_values(preset)
+    assert values == {"act_tab": "lab", **act.control_values(preset.config)}
+    assert _url(at) == {
+        key: option_id(value)
+        for key, value in values.items()
+        if value != act.control_values(act.GradientLabConfig()).get(key)
+    }
+    c = preset.config
+    table = act.gradient_flow(
+        c.activation,
+        c.depth,
+        c.width,
+        c.initializer,
+        c.seed,
+        sigma=c.sigma,
+        batch_norm=c.batch_norm,
+    )
+    verdict = t(f"act.lab.verdict.{act.flow_verdict(table)}", "en")
+    assert verdict in [m.value for m in at.markdown]

@@ -23,6 +23,7 @@ CHOICE = state.Spec("d", "select", "circle", options=("circle", "xor", "spiral")
 RATES = state.Spec("lr", "select", 0.03, options=(0.001, 0.003, 0.01, 0.03, 0.1))
 MULTI = state.Spec("m", "multi", ["a"], options=("a", "b", "c"))
 TOGGLE = state.Spec("t", "toggle", False)
+RANGE = state.Spec("x", "range", (-5.0, 5.0), low=-10.0, high=10.0, step=0.5)
 
 
 @pytest.mark.parametrize(
@@ -36,6 +37,8 @@ TOGGLE = state.Spec("t", "toggle", False)
         (RATES, "1e-2", 0.01),  # same number, other spelling
         (MULTI, "b,c", ["b", "c"]),
         (MULTI, "", []),
+        (RANGE, "-2,3", (-2.0, 3.0)),
+        (RANGE, "3,-2", (-2.0, 3.0)),  # read in order
         (TOGGLE, "1", True),
         (TOGGLE, "false", False),
     ],
@@ -60,7 +63,15 @@ def test_valid_url_values_decode_to_the_control_value(spec, text, expected):
         (CHOICE, "[x](http://e.com)", "expected one of"),
         (RATES, "0.02", "expected one of"),
         (MULTI, "a,zzz", "expected one of"),
+        (
+            state.Spec("m", "multi", [], options=("a", "b", "c"), max_items=2),
+            "a,b,c",
+            "more than 2",
+        ),
         (TOGGLE, "maybe", "1 or 0"),
+        (RANGE, "1", "two numbers"),
+        (RANGE, "-20,3", "outside"),
+        (RANGE, "inf,3", "finite"),
     ],
 )
 def test_bad_url_values_are_rejected_with_a_reason(spec, text, reason):

@@ -57,13 +57,14 @@ class Spec:
     """What a control accepts: its kind, default and options or range."""
 
     key: str
-    kind: str  # "select" | "multi" | "number" | "toggle" | "tab" | "text"
+    kind: str  # "select" | "multi" | "number" | "range" | "toggle" | "tab" | "text"
     default: Any
     options: tuple[Any, ...] | None = None
     low: float | None = None
     high: float | None = None
     step: float | None = None
     integer: bool = False
+    max_items: int | None = None  # "multi": at most this many options
 
 
 class BadValue(ValueError):
@@ -96,7 +97,7 @@ def option_id(value: Any) -> str:
 
 def encode(spec: Spec, value: Any) -> str:
     """``value`` as it is written in the URL."""
-    if spec.kind == "multi":
+    if spec.kind in ("multi", "range"):
         return ",".join(option_id(v) for v in value)
     return option_id(value)
 
@@ -162,10 +163,18 @@ def decode(spec: Spec, text: Any) -> Any:
     if spec.kind == "multi":
         if text == "":
             return []
-        values = [_option(part, spec) for part in text.split(",")]
-        return list(dict.fromkeys(values))
+        values = list(dict.fromkeys(_option(part, spec) for part in text.split(",")))
+        if spec.max_items is not None and len(values) > spec.max_items:
+            raise BadValue("max_items", limit=spec.max_items)
+        return values
     if text.strip() == "":
         raise BadValue("empty")
+    if spec.kind == "range":
+        parts = text.split(",")
+        if len(parts) != 2:
+            raise BadValue("pair")
+        low, high = sorted(_number(part, spec) for part in parts)
+        return (low, high)
     if spec.kind == "toggle":
         lowered = text.strip().lower()
         if lowered in ("1", "true", "yes", "on"):
@@ -223,6 +232,14 @@ def specs() -> dict[str, Spec]:
     if not hasattr(_run, "specs"):
         _run.specs = {}
     return _run.specs
+
+
+def is_fixed(key: str) -> bool:
+    """Whether the teacher hid or locked control ``key`` (``?hide=``/``?lock=``).
+
+    For inputs that change a control outside its widget (a click on a chart).
+    """
+    return key in _param_set(HIDE) or key in _param_set(LOCK)
 
 
 def known_controls(slug: str) -> dict[str, str]:
@@ -383,7 +400,8 @@ def multiselect(
 ) -> list[Any]:
     """Several of ``options`` (``multiselect`` or ``pills``); comma-separated ids."""
     options = tuple(options)
-    spec = Spec(key, "multi", list(default), options=options)
+    limit = kwargs.get("max_selections")
+    spec = Spec(key, "multi", list(default), options=options, max_items=limit)
     if widget == "pills":
         kwargs["selection_mode"] = "multi"
     draw = st.pills if widget == "pills" else st.multiselect
@@ -426,6 +444,38 @@ def slider(
         url=url,
         disabled=disabled,
     )
+
+
+def range_slider(
+    key: str,
+    label: str,
+    low: float,
+    high: float,
+    default: tuple[float, float],
+    step: float | None = None,
+    *,
+    url: bool = True,
+    disabled: bool = False,
+    **kwargs: Any,
+) -> tuple[Any, Any]:
+    """A two-ended slider: ``(lo, hi)`` in ``[low, high]``; ``?key=lo,hi`` in the URL."""
+    integer = all(
+        isinstance(v, int) and not isinstance(v, bool)
+        for v in (low, high, *default, step or 1)
+    )
+    spec = Spec(
+        key, "range", tuple(default), low=low, high=high, step=step, integer=integer
+    )
+    value = _control(
+        spec,
+        label,
+        lambda lab, current, **kw: st.slider(
+            lab, low, high, tuple(current), step=step, **kw, **kwargs
+        ),
+        url=url,
+        disabled=disabled,
+    )
+    return tuple(value)
 
 
 def number(

@@ -316,7 +316,9 @@ def unit_health_figure(
 ) -> go.Figure:
     """Fractions of dead and saturated units per layer (grouped bars).
 
-    >>> table = pd.DataFrame({"layer": [1], "dead_fraction": [0.5], "saturated_fraction": [0.0]})
+    >>> table = pd.DataFrame(
+    ...     {"layer": [1], "dead_fraction": [0.5], "saturated_fraction": [0.0]}
+    ... )
     >>> [trace.name for trace in unit_health_figure(table).data][0]
     'dead (f′ = 0 on every sample)'
     """
@@ -449,7 +451,8 @@ def lab_runs_frame(
         runs: Config -> metrics of :func:`dlcore.activations.train_gradient_lab`
             (``grad_ratio``, ``val_accuracy``).
 
-    >>> runs = {activations.GradientLabConfig(): {"grad_ratio": 2e-9, "val_accuracy": 0.1}}
+    >>> config = activations.GradientLabConfig()
+    >>> runs = {config: {"grad_ratio": 2e-9, "val_accuracy": 0.1}}
     >>> lab_runs_frame(runs).iloc[0, 1:].tolist()
     ['2.0e-09', '10.0%']
     """

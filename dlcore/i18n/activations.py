@@ -7,7 +7,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "ReLU, sigmoid, tanh, GELU and the rest of keras.activations: shapes, "
         "gradients, softmax, and why deep sigmoid networks stop learning (vanishing "
         "gradients).",
-        "ReLU、sigmoid、tanh、GELU 等 keras.activations 中的激活函数：形状、梯度、softmax，"
+        "ReLU、sigmoid、tanh、GELU 等 keras.activations 中的激活函数："
+        "形状、梯度、softmax，"
         "以及为什么深层 sigmoid 网络学不动（梯度消失）。",
     ),
     "act.title": ("Activation functions", "激活函数"),
@@ -77,7 +78,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "inf / inf = nan. Subtracting max(z) first gives the same probabilities "
         "(softmax is shift invariant) and every exponent is ≤ 0.",
         "当 z 大于约 88.7 时，exp(z) 在 float32 中上溢：朴素公式得到 inf / inf = nan。"
-        "先减去 max(z) 得到的概率完全相同（softmax 具有平移不变性），且所有指数都 ≤ 0。",
+        "先减去 max(z) 得到的概率完全相同（softmax 具有平移不变性），"
+        "且所有指数都 ≤ 0。",
     ),
     "act.softmax.naive": ("naive", "朴素实现"),
     "act.softmax.stable": ("max subtracted", "减去最大值"),
@@ -141,6 +143,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "act.tab.functions": ("Functions & derivatives", "函数与导数"),
     "act.tab.softmax": ("Softmax", "softmax 函数"),
     "act.tab.lab": ("Vanishing & exploding gradients", "梯度消失与梯度爆炸"),
+    # page: why a URL value was ignored (the reason in a notice)
     # page: functions tab
     "act.x_range": ("Range of x", "x 的范围"),
     "act.show_derivative": ("Show f′ (dashed)", "显示导数 f′（虚线）"),
@@ -192,7 +195,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Adding c to every logit changes nothing (shift invariance); a high "
         "temperature flattens the distribution towards 1/K, a low one sharpens it. "
         "The probabilities always sum to 1.",
-        "给每个 logit 加上同一个 c，结果不变（平移不变性）；温度越高分布越平，趋向 1/K，"
+        "给每个 logit 加上同一个 c，结果不变（平移不变性）；"
+        "温度越高分布越平，趋向 1/K，"
         "温度越低分布越尖锐。概率之和总是 1。",
     ),
     "act.softmax.bad.count": (
@@ -211,7 +215,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "The naive formula breaks: with |z| up to {z:g}, exp(z) overflows to ∞ "
         "(or every exp(z) underflows to 0), and ∞/∞ or 0/0 is NaN. The "
         "max-subtracted version and Keras are fine.",
-        "朴素公式失效了：|z| 最大为 {z:g}，exp(z) 上溢为 ∞（或所有 exp(z) 都下溢为 0），"
+        "朴素公式失效了：|z| 最大为 {z:g}，exp(z) 上溢为 ∞"
+        "（或所有 exp(z) 都下溢为 0），"
         "∞/∞ 或 0/0 得到 NaN。减去最大值的版本和 Keras 都正常。",
     ),
     "act.softmax.no_overflow": (
@@ -225,28 +230,30 @@ STRINGS: dict[str, tuple[str, str]] = {
         "gradient vanishes on the way back to the first layers; above 1 it explodes. "
         "First look at the network at initialisation, then train it.",
         "Glorot 和 Bengio（2010）：在深层网络中，梯度是每层一个因子（W 与 f′(z)）"
-        "的连乘。如果这些因子大多小于 1，梯度在传回前几层的途中就消失了；大于 1 则会爆炸。"
+        "的连乘。如果这些因子大多小于 1，梯度在传回前几层的途中就消失了；"
+        "大于 1 则会爆炸。"
         "先看初始化时的网络，再训练它。",
     ),
-    "act.lab.preset.custom": ("custom", "自定义"),
-    "act.lab.preset.vanishing": (
+    # teacher presets (sidebar)
+    "act.preset.none": ("(your own settings)", "（自定义设置）"),
+    "act.preset.vanishing": (
         "sigmoid, 20 layers, N(0, 1) weights: vanishing",
         "sigmoid，20 层，N(0, 1) 权重：梯度消失",
     ),
-    "act.lab.preset.glorot": (
+    "act.preset.glorot": (
         "tanh, 20 layers, Glorot init: Glorot & Bengio's fix",
         "tanh，20 层，Glorot 初始化：Glorot 与 Bengio 的方案",
     ),
-    "act.lab.preset.healthy": ("ReLU + He init: healthy", "ReLU + He 初始化：健康"),
-    "act.lab.preset.symmetry": (
+    "act.preset.healthy": ("ReLU + He init: healthy", "ReLU + He 初始化：健康"),
+    "act.preset.symmetry": (
         "zero init: symmetry, nothing learns",
         "全零初始化：对称性，学不动",
     ),
-    "act.lab.preset.exploding": (
+    "act.preset.exploding": (
         "tanh, 20 layers, N(0, 2²) weights: exploding and saturating",
         "tanh，20 层，N(0, 2²) 权重：梯度爆炸且饱和",
     ),
-    "act.lab.preset.batch_norm": (
+    "act.preset.batch_norm": (
         "the vanishing sigmoid net + batch normalisation: rescued",
         "梯度消失的 sigmoid 网络 + 批量规范化：得救",
     ),
@@ -270,14 +277,16 @@ STRINGS: dict[str, tuple[str, str]] = {
         "**Vanishing gradient:** the first hidden layer gets more than 30× less "
         "gradient than the last one. The first layers will hardly move; expect "
         "slow or no learning.",
-        "**梯度消失：** 第一隐藏层得到的梯度比最后一层小 30 倍以上。前几层几乎不会更新，"
+        "**梯度消失：** 第一隐藏层得到的梯度比最后一层小 30 倍以上。"
+        "前几层几乎不会更新，"
         "预计学得很慢甚至学不动。",
     ),
     "act.lab.verdict.exploding": (
         "**Exploding gradient:** the first hidden layer gets more than 30× more "
         "gradient than the last one. Updates are huge and units saturate; expect "
         "unstable or no learning.",
-        "**梯度爆炸：** 第一隐藏层得到的梯度比最后一层大 30 倍以上。更新步长过大、单元饱和，"
+        "**梯度爆炸：** 第一隐藏层得到的梯度比最后一层大 30 倍以上。"
+        "更新步长过大、单元饱和，"
         "预计训练不稳定甚至学不动。",
     ),
     "act.lab.verdict.zero": (

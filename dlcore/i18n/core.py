@@ -119,6 +119,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "url.whole": ("not a whole number", "不是整数"),
     "url.options": ("expected one of {options}", "应为以下之一：{options}"),
     "url.long": ("too long", "太长"),
+    "url.pair": ("expected two numbers: low,high", "应为两个数：下限,上限"),
+    "url.max_items": ("more than {limit} choices", "超过 {limit} 项"),
     "url.empty": ("empty", "为空"),
     "url.toggle": ("expected 1 or 0", "应为 1 或 0"),
     "url.lang": ("expected en or zh", "应为 en 或 zh"),

@@ -116,20 +116,8 @@ def control(
     )
 
 
-def _at_most(key: str, limit: int) -> None:
-    """A shared link that selects more than ``limit`` options for ``key``: drop
-    it with a notice (Streamlit's multiselect refuses such a value)."""
-    raw = st.query_params.get(key)
-    if raw is None or key in st.session_state:
-        return  # the URL is read only at the control's first draw
-    if len(dict.fromkeys(p for p in str(raw).split(",") if p)) > limit:
-        state.notice(key, raw, f"at most {limit} options")
-        del st.query_params[key]
-
-
 def _optimizers(key: str, label: str, default: Sequence[str], lang: str) -> list[str]:
     """Up to :data:`dlcore.optimizers.MAX_OPTIMIZERS` optimizers, by registry name."""
-    _at_most(key, O.MAX_OPTIMIZERS)
     return state.multiselect(
         key,
         label,
@@ -138,14 +126,6 @@ def _optimizers(key: str, label: str, default: Sequence[str], lang: str) -> list
         format_func=_names(lang),
         max_selections=O.MAX_OPTIMIZERS,
         wrap=True,
-    )
-
-
-def _fixed(key: str) -> bool:
-    """Whether the teacher hid or locked control ``key`` (``?hide=``/``?lock=``)."""
-    return any(
-        key in str(st.query_params.get(name, "")).split(",")
-        for name in (state.HIDE, state.LOCK)
     )
 
 
@@ -159,7 +139,7 @@ def _on_pick() -> None:
     points = st.session_state["opt_anim"].selection.points
     land = landscapes.LANDSCAPES[st.session_state["opt_landscape"]]
     keys = O.start_keys(land.name)
-    if not points or "x" not in points[0] or any(_fixed(k) for k in keys):
+    if not points or "x" not in points[0] or any(state.is_fixed(k) for k in keys):
         return
     state.apply(
         {

@@ -1,0 +1,353 @@
+"""The Activations page's body: functions & derivatives, softmax, the gradient lab.
+
+One function per tab (``functions``, ``softmax``, ``lab``); every control goes
+through :mod:`ui.state` (URL parameters ``act_*``), every chart through
+:func:`ui.charts.plotly`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import streamlit as st
+
+from dlcore import activations as act
+from dlcore.figures import activations as figures
+from dlcore.i18n import t
+from ui import charts, state, training
+
+#: The page's tab ids, in order (URL ``?act_tab=<id>``).
+TAB_IDS: tuple[str, ...] = ("functions", "softmax", act.LAB_TAB)
+DEFAULT_NAMES = ["relu", "sigmoid", "tanh", "gelu"]
+LOGIT_EXAMPLES = {
+    "basic": "2, 1, 0.1, -1",
+    "large": "1000, 999, 990, 0",
+    "negative": "-1000, -1001, -1010",
+}
+TEMPERATURES = [0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0]
+SHIFTS = [0, 10, 100, 1000]
+LAB = act.GradientLabConfig()  # the lab's default view
+
+
+def _translator(lang: str):
+    return lambda key, **kwargs: t(key, lang, **kwargs)
+
+
+def name_label(name: str) -> str:
+    aliases = act.ACTIVATIONS[name].aliases
+    return f"{name} ({', '.join(aliases)})" if aliases else name
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _properties(names: tuple[str, ...], params: dict, lang: str):
+    return figures.properties_frame(names, params=params, lang=lang)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _probe(c: act.GradientLabConfig) -> act.GradientProbe:
+    return act.probe_gradient_flow(
+        c.activation,
+        c.depth,
+        c.width,
+        c.initializer,
+        c.seed,
+        sigma=c.sigma,
+        batch_norm=c.batch_norm,
+    )
+
+
+# ----------------------------------------------------------------------------
+# Controls that ui.state has no widget for
+# ----------------------------------------------------------------------------
+
+
+# ----------------------------------------------------------------------------
+# Tab 1: functions and derivatives
+# ----------------------------------------------------------------------------
+
+
+def functions(lang: str) -> None:
+    """Overlay of up to four activations and f′, their formulas and properties."""
+    T = _translator(lang)
+    pick, span = st.columns([3, 2], gap="large")
+    with pick:
+        names = state.multiselect(
+            "act_names",
+            T("act.choose"),
+            list(act.ACTIVATIONS),
+            DEFAULT_NAMES,
+            format_func=name_label,
+            max_selections=figures.MAX_OVERLAY,
+        )
+    with span:
+        x_lo, x_hi = state.range_slider(
+            "act_x", T("act.x_range"), -10.0, 10.0, (-5.0, 5.0), 0.5
+        )
+    controls, chart = st.columns([1, 3], gap="large")
+    with controls:
+        show_derivative = state.toggle("act_deriv", T("act.show_derivative"), True)
+        params = _param_controls(names, T)
+    if not names:
+        chart.info(T("act.choose_one"), icon=":material/info:")
+        return
+    if x_hi - x_lo < 1.0:
+        chart.warning(T("act.x_range_small"), icon=":material/warning:")
+        x_lo, x_hi = (x_lo, x_lo + 1.0) if x_lo < 9.0 else (x_hi - 1.0, x_hi)
+    fig = figures.activation_figure(
+        names,
+        params=params,
+        x_range=(x_lo, x_hi),
+        show_derivative=show_derivative,
+        lang=lang,
+    )
+    charts.plotly(fig, where=chart, key="act_fig_functions")
+    chart.caption(T("act.kink_note"))
+
+    st.subheader(T("act.formula"))
+    for row in range(0, len(names), 2):  # formula cards, two per row
+        for cell, name in zip(st.columns(2), names[row : row + 2], strict=False):
+            with cell.container(border=True, height="stretch"):
+                st.markdown(f"**{name_label(name)}**")
+                st.latex(act.formula_with_values(name, **params.get(name, {})))
+    st.subheader(T("act.props.title"))
+    st.dataframe(_properties(tuple(names), params, lang), key="act_props")
+    st.caption(T("act.props.note"))
+    st.subheader(T("act.identities.title"))
+    st.markdown(T("act.identities.intro"))
+    st.markdown(figures.identities_markdown(lang=lang))
+
+
+def _param_controls(names: list[str], T) -> dict[str, dict[str, Any]]:
+    """Sliders (toggles) for the parameters of the chosen functions only."""
+    params: dict[str, dict[str, Any]] = {}
+    for name in names:
+        for p in act.ACTIVATIONS[name].params:
+            label = T("act.param", name=name, param=T(f"act.param.{p.name}"))
+            key = f"act_p_{name}_{p.name}"
+            if p.is_bool:
+                value = state.toggle(key, label, p.default)
+            else:
+                value = state.slider(key, label, p.min, p.max, p.default, p.step)
+            params.setdefault(name, {})[p.name] = value
+    return params
+
+
+# ----------------------------------------------------------------------------
+# Tab 2: softmax
+# ----------------------------------------------------------------------------
+
+
+def _apply_example() -> None:
+    example = st.session_state.get("act_sm_example")
+    if example in LOGIT_EXAMPLES:
+        state.apply({"act_sm_logits": LOGIT_EXAMPLES[example]})
+
+
+def softmax(lang: str) -> None:
+    """Softmax bars with temperature and shift, and the naive formula's overflow."""
+    T = _translator(lang)
+    controls, chart = st.columns([1, 2], gap="large")
+    with controls:
+        # An action (it fills the logits box), so not in the URL: the logits are.
+        state.select(
+            "act_sm_example",
+            T("act.softmax.examples"),
+            list(LOGIT_EXAMPLES),
+            "basic",
+            format_func=lambda e: T(f"act.softmax.example.{e}"),
+            widget="pills",
+            url=False,
+            required=False,
+            on_change=_apply_example,
+        )
+        text = state.text(
+            "act_sm_logits",
+            T("act.softmax.logits"),
+            LOGIT_EXAMPLES["basic"],
+            help=T("act.softmax.logits_help", max=act.MAX_LOGITS),
+        )
+        temperature = state.select(
+            "act_sm_t",
+            T("act.softmax.temperature_label"),
+            TEMPERATURES,
+            1.0,
+            widget="select_slider",
+        )
+        shift = state.select(
+            "act_sm_shift", T("act.softmax.shift"), SHIFTS, 0, widget="select_slider"
+        )
+        st.latex(
+            r"\operatorname{softmax}(z)_i = \frac{e^{z_i / T}}"
+            r"{\sum_{j=1}^{K} e^{z_j / T}}"
+        )
+    try:
+        logits = act.parse_logits(text)
+    except act.LogitsError as error:
+        message = T(
+            f"act.softmax.bad.{error.reason}", token=error.token, max=act.MAX_LOGITS
+        )
+        chart.error(message, icon=":material/error:")
+        return
+    shifted = logits + np.float32(shift)
+    fig = figures.softmax_figure(shifted, sorted({1.0, temperature}), lang=lang)
+    charts.plotly(fig, where=chart, key="act_fig_softmax")
+    chart.caption(T("act.softmax.note"))
+    st.subheader(T("act.softmax.overflow_title"))
+    st.markdown(T("act.softmax.overflow_text"))
+    scaled = shifted / np.float32(temperature)
+    if np.isnan(act.naive_softmax(scaled)).any():
+        st.error(
+            T("act.softmax.overflowed", z=float(np.abs(scaled).max())),
+            icon=":material/error:",
+        )
+    else:
+        st.success(T("act.softmax.no_overflow"), icon=":material/check_circle:")
+    st.dataframe(figures.softmax_overflow_frame(scaled, lang=lang), key="act_sm_table")
+
+
+# ----------------------------------------------------------------------------
+# Tab 3: the gradient lab
+# ----------------------------------------------------------------------------
+
+
+def lab_controls(lang: str) -> act.GradientLabConfig:
+    """The lab's controls (``act_lab_<field>``); returns the config they describe."""
+    T = _translator(lang)
+    net, shape, opt = st.columns(3, gap="large")
+    with net:
+        activation = state.select(
+            "act_lab_activation",
+            T("act.lab.activation"),
+            list(act.ACTIVATIONS),
+            LAB.activation,
+        )
+        initializer = state.select(
+            "act_lab_initializer",
+            T("act.lab.initializer"),
+            act.INITIALIZERS,
+            LAB.initializer,
+            format_func=lambda i: T(f"act.init.{i}"),
+        )
+        sigma = state.select(
+            "act_lab_sigma",
+            T("act.lab.sigma"),
+            act.SIGMAS,
+            LAB.sigma,
+            widget="select_slider",
+            disabled=initializer != "random_normal",
+        )
+    with shape:
+        depth = state.slider(
+            "act_lab_depth", T("act.lab.depth"), *act.DEPTHS, LAB.depth, 1
+        )
+        width = state.select(
+            "act_lab_width",
+            T("act.lab.width"),
+            act.WIDTHS,
+            LAB.width,
+            widget="select_slider",
+        )
+        batch_norm = state.toggle(
+            "act_lab_batch_norm", T("act.lab.batch_norm"), LAB.batch_norm
+        )
+    with opt:
+        optimizer = state.select(
+            "act_lab_optimizer",
+            T("act.lab.optimizer"),
+            act.OPTIMIZERS,
+            LAB.optimizer,
+            format_func=lambda o: T(f"act.opt.{o}"),
+            widget="segmented",
+        )
+        learning_rate = state.select(
+            "act_lab_learning_rate",
+            T("act.lab.learning_rate"),
+            act.LEARNING_RATES,
+            LAB.learning_rate,
+            widget="select_slider",
+        )
+        epochs = state.select(
+            "act_lab_epochs",
+            T("act.lab.epochs"),
+            act.EPOCHS,
+            LAB.epochs,
+            widget="select_slider",
+        )
+        seed = state.number("act_lab_seed", T("common.seed"), 0, 9999, LAB.seed, 1)
+    return act.GradientLabConfig(
+        activation=activation,
+        depth=depth,
+        width=width,
+        initializer=initializer,
+        sigma=sigma,
+        batch_norm=batch_norm,
+        epochs=epochs,
+        learning_rate=learning_rate,
+        optimizer=optimizer,
+        seed=int(seed),
+    )
+
+
+def lab(lang: str) -> None:
+    """The gradient picture at initialisation, then training (pinnable runs)."""
+    T = _translator(lang)
+    st.markdown(T("act.lab.intro"))
+    config = lab_controls(lang)
+
+    st.subheader(T("act.lab.at_init"))
+    probe = _probe(config)
+    summary = act.flow_summary(probe.table)
+    ratio = summary["grad_ratio"]
+    cols = st.columns(4)
+    shown = f"{ratio:.2g}" if np.isfinite(ratio) else T("act.lab.no_gradient")
+    cols[0].metric(T("act.lab.grad_ratio"), shown)
+    cols[1].metric(T("act.lab.init_loss"), f"{summary['loss']:.3f}")
+    cols[2].metric(T("act.lab.dead"), f"{summary['dead']:.0%}")
+    cols[3].metric(T("act.lab.saturated"), f"{summary['saturated']:.0%}")
+    st.markdown(T(f"act.lab.verdict.{summary['verdict']}"))
+    left, right = st.columns(2)
+    flow = figures.gradient_flow_figure(probe.table, lang=lang)
+    charts.plotly(flow, where=left, key="act_fig_flow")
+    health = figures.unit_health_figure(probe.table, lang=lang)
+    charts.plotly(health, where=right, key="act_fig_health")
+    hist = figures.activation_histogram_figure(probe.samples, lang=lang)
+    charts.plotly(hist, key="act_fig_hist")
+
+    st.subheader(T("act.lab.training"))
+    result = training.run_task(
+        act.train_gradient_lab,
+        config,
+        lang=lang,
+        key="act_lab",
+        epochs=config.epochs,
+        code=act.code_gradient_lab(config),
+        code_file="gradient_lab.py",
+    )
+    if result is None:
+        return
+    runs = st.session_state.setdefault("act_runs", {})
+    runs[config] = result.metrics
+    cols = st.columns(2)
+    cols[0].metric(
+        T("act.lab.val_accuracy"),
+        f"{result.metrics['val_accuracy']:.1%}",
+        help=T("act.lab.chance"),
+    )
+    cols[1].metric(T("act.lab.val_loss"), f"{result.metrics['val_loss']:.3f}")
+    flows = {
+        T("act.flow.initial"): result.artifacts["initial_flow"],
+        T("act.flow.final"): result.artifacts["final_flow"],
+    }
+    fig = figures.gradient_flow_figure(
+        flows, title_key="act.flow.before_after", lang=lang
+    )
+    charts.plotly(fig, key="act_fig_flow2")
+    st.markdown(f"**{T('act.lab.runs')}**")
+    setting = {T("act.lab.setting"): st.column_config.TextColumn(width="large")}
+    st.dataframe(
+        figures.lab_runs_frame(runs, lang=lang),
+        hide_index=True,
+        column_config=setting,
+        key="act_runs_table",
+    )
