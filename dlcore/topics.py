@@ -305,6 +305,8 @@ TOPICS: tuple[Topic, ...] = (
                 "CNNConfig",
                 "code_cnn",
                 metric="test_accuracy",
+                controls="control_values",
+                tab="train",
             ),
             _task(
                 "cnn",
@@ -313,9 +315,12 @@ TOPICS: tuple[Topic, ...] = (
                 "train_transfer",
                 "TransferConfig",
                 "code_transfer",
+                controls="transfer_control_values",
+                smoke="SMOKE_TRANSFER",
+                tab="transfer",
             ),
         ),
-        presets=None,
+        presets="dlcore.cnn:PRESETS",
     ),  # fmt: skip
 )
 

@@ -1,4 +1,4 @@
-"""dlcore.cnn / dlcore.images / dlcore.figures.cnn against oracles.
+"""dlcore.cnn / dlcore.images / dlcore.figures.cnn(_results) against oracles.
 
 Oracles: ``tf.nn.conv2d`` / ``tf.nn.max_pool2d`` / ``tf.nn.avg_pool2d``, the Keras
 layers themselves, SciPy's correlate/convolve, scikit-learn's metrics, and
@@ -7,9 +7,12 @@ closed forms. Training tests are marked ``slow`` and use tiny presets.
 
 from __future__ import annotations
 
+import ast
 import io
 import os
 import re
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -18,8 +21,10 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from dlcore import cnn, images
+from dlcore import blocks, cnn, images
+from dlcore.cnn import export, inside, models, tasks
 from dlcore.figures import cnn as figures
+from dlcore.figures import cnn_results as result_figures
 from dlcore.figures import theme
 from dlcore.i18n import CATALOG
 
@@ -37,8 +42,9 @@ def _tf_conv(image: np.ndarray, kernel: np.ndarray, stride: int, padding: str):
 
 
 def _keras_conv(image: np.ndarray, kernel: np.ndarray, stride: int, padding: str):
-    layer = keras.layers.Conv2D(1, kernel.shape, strides=stride, padding=padding,
-                                use_bias=False)  # fmt: skip
+    layer = keras.layers.Conv2D(
+        1, kernel.shape, strides=stride, padding=padding, use_bias=False
+    )
     layer.build((1, *image.shape, 1))
     layer.set_weights([kernel[:, :, None, None]])
     return np.asarray(layer(image[None, :, :, None]))[0, ..., 0]
@@ -117,8 +123,16 @@ def test_arithmetic_rejects_bad_arguments(bad):
 
 @pytest.mark.parametrize("size", cnn.KERNEL_SIZES)
 def test_kernel_presets_are_float32_and_sum_as_expected(size):
-    sums = {"identity": 1, "sobel_x": 0, "sobel_y": 0, "laplacian": 0, "box_blur": 1,
-            "gaussian_blur": 1, "sharpen": 1, "emboss": 1}  # fmt: skip
+    sums = {
+        "identity": 1,
+        "sobel_x": 0,
+        "sobel_y": 0,
+        "laplacian": 0,
+        "box_blur": 1,
+        "gaussian_blur": 1,
+        "sharpen": 1,
+        "emboss": 1,
+    }
     for name in cnn.kernel_names(size):
         kernel = cnn.kernel_preset(name, size)
         assert kernel.dtype == np.float32 and kernel.shape == (size, size)
@@ -244,9 +258,9 @@ POOL_CASES = [
 def test_pool_steps_equal_keras_and_tf_pooling(shape, size, stride, padding, mode):
     image = RNG.random(shape, dtype=np.float32)
     steps = cnn.pool_steps(image, size, stride, padding, mode)
-    layer = (keras.layers.MaxPooling2D if mode == "max" else keras.layers.AveragePooling2D)(
-        size, strides=stride, padding=padding
-    )  # fmt: skip
+    layer = (
+        keras.layers.MaxPooling2D if mode == "max" else keras.layers.AveragePooling2D
+    )(size, strides=stride, padding=padding)
     x = image[None, :, :, None]
     keras_out = np.asarray(layer(x))[0, ..., 0]
     pool = tf.nn.max_pool2d if mode == "max" else tf.nn.avg_pool2d
@@ -392,9 +406,15 @@ def test_augmentation_is_identity_at_inference():
 
 @pytest.mark.parametrize(
     "kwargs",
-    [{"num_blocks": 4}, {"pooling": "min"}, {"dropout": 0.9}, {"augmentation": ("flip",)},
-     {"optimizer": "lbfgs"}, {"epochs": 0}],
-)  # fmt: skip
+    [
+        {"num_blocks": 4},
+        {"pooling": "min"},
+        {"dropout": 0.9},
+        {"augmentation": ("flip",)},
+        {"optimizer": "lbfgs"},
+        {"epochs": 0},
+    ],
+)
 def test_config_rejects_out_of_range_values(kwargs):
     with pytest.raises(ValueError, match="Invalid CNNConfig"):
         cnn.CNNConfig(**kwargs)
@@ -428,7 +448,10 @@ def test_feature_maps_equal_the_layer_outputs_computed_by_hand():
     np.testing.assert_allclose(maps["pool1"], pool1, rtol=1e-5, atol=1e-6)
     sequential = cnn.feature_maps(_sequential_model(), image[..., None])
     assert {k: v.shape for k, v in sequential.items()} == {
-        "c1": (8, 8, 4), "p1": (4, 4, 4), "c2": (2, 2, 6)}  # fmt: skip
+        "c1": (8, 8, 4),
+        "p1": (4, 4, 4),
+        "c2": (2, 2, 6),
+    }
 
 
 def test_feature_maps_rejects_a_wrong_image_size():
@@ -446,7 +469,8 @@ def test_first_layer_filters_are_the_conv1_kernels():
 
 
 def _line_detector_model(functional: bool) -> keras.Model:
-    """conv (2 filters: vertical / horizontal line detectors) → GAP → class k = filter k."""
+    """conv (2 filters: vertical / horizontal line detectors) → GAP → class k =
+    filter k."""
     vertical = np.tile([-1.0, 2.0, -1.0], (3, 1))
     kernel = np.stack([vertical, vertical.T], axis=-1)[:, :, None, :]  # (3, 3, 1, 2)
     layers = [
@@ -568,13 +592,192 @@ def test_model_bytes_is_a_loadable_keras_file():
 
 @pytest.mark.parametrize(
     "config",
-    [cnn.CNNConfig(), cnn.CNNConfig(batch_norm=True, dropout=0.3, augmentation=("zoom",),
-                                    baseline=False, optimizer="sgd", pooling="average")],
-)  # fmt: skip
+    [
+        cnn.CNNConfig(),
+        cnn.CNNConfig(
+            batch_norm=True,
+            dropout=0.3,
+            augmentation=("zoom",),
+            baseline=False,
+            optimizer="sgd",
+            pooling="average",
+        ),
+    ],
+)
 def test_exported_scripts_are_valid_standalone_python(config):
     for code in (cnn.code_cnn(config), cnn.code_transfer(cnn.TransferConfig())):
         compile(code, "export.py", "exec")
         assert "dlcore" not in code and "model.fit(" in code
+
+
+@pytest.mark.parametrize(
+    ("name", "keras_class"),
+    [("adam", "Adam"), ("sgd", "SGD"), ("rmsprop", "RMSprop")],
+)
+def test_optimizers_come_from_the_shared_blocks_and_match_keras(name, keras_class):
+    """The compiled optimizer and the exported line are Keras' own class with its
+    default arguments (the oracle: the class built by hand)."""
+    assert name in cnn.OPTIMIZERS
+    config = cnn.CNNConfig(optimizer=name, learning_rate=0.01)
+    compiled = cnn.build_cnn(config, INPUT, CLASSES).optimizer
+    oracle = getattr(keras.optimizers, keras_class)(learning_rate=0.01)
+    shared = blocks.make_optimizer(name, 0.01)
+    assert type(compiled) is type(oracle) is type(shared)
+
+    def settings(optimizer):
+        return {k: v for k, v in optimizer.get_config().items() if k != "name"}
+
+    assert settings(compiled) == settings(oracle) == settings(shared)
+    line = f"optimizer=keras.optimizers.{keras_class}(learning_rate=LEARNING_RATE)"
+    assert line in cnn.code_cnn(config)
+    assert blocks.optimizer_code(name, "LEARNING_RATE") in export._compile_code(config)
+
+
+def test_presets_are_valid_configs_shown_by_the_controls():
+    from dlcore import topics
+
+    topic = topics.topic("cnn")
+    presets = topic.load_presets()
+    assert presets == cnn.PRESETS
+    assert [p.name for p in presets] == [
+        "default",
+        "tiny",
+        "no_pool",
+        "average_pool",
+        "augmentation",
+        "batch_norm",
+    ]
+    for preset in presets:
+        values = topic.preset_values(preset)
+        assert values["cnn_tab"] == "train"
+        assert set(values) == {*cnn.CNN_CONTROLS.values(), "cnn_tab"}
+        shown = {
+            name: values[key] for name, key in cnn.CNN_CONTROLS.items()
+        }  # the controls rebuild exactly the preset's config
+        shown["augmentation"] = tuple(shown["augmentation"])
+        assert cnn.CNNConfig(**shown) == preset.config
+        assert f"cnn.preset.{preset.name}" in CATALOG
+    assert topics.topic("cnn").presets == "dlcore.cnn:PRESETS"
+    train_task, transfer_task = topic.tasks
+    assert train_task.train_fn is cnn.train_cnn
+    assert transfer_task.export_fn is cnn.code_transfer
+    assert (train_task.tab, transfer_task.tab) == ("train", "transfer")
+    assert topics.resolve(transfer_task.smoke) == cnn.TransferConfig(
+        train_sizes=(10, 40), pretrain_epochs=2, num_steps=20
+    )
+    default = transfer_task.control_values(cnn.TransferConfig(), "cnn")
+    assert default == {"cnn_tl_filters": 16, "cnn_tl_pretrain": 10, "cnn_tl_steps": 120}
+    with pytest.raises(ValueError, match="baseline"):
+        cnn.control_values(cnn.CNNConfig(baseline=False))
+    with pytest.raises(ValueError, match="source_classes"):
+        cnn.transfer_control_values(cnn.TransferConfig(source_classes=(0, 1)))
+
+
+def test_every_public_name_of_the_old_module_is_still_importable():
+    names = [
+        "AUGMENTATIONS",
+        "CNNConfig",
+        "CNN_POOLINGS",
+        "DATASET_SHAPES",
+        "KERNELS_3",
+        "KERNELS_5",
+        "KERNEL_SIZES",
+        "KernelError",
+        "MAX_KERNEL_WEIGHT",
+        "OPTIMIZERS",
+        "PADDINGS",
+        "POOL_MODES",
+        "StepThrough",
+        "TRANSFER_STRATEGIES",
+        "TransferConfig",
+        "WindowStep",
+        "build_cnn",
+        "build_dense_baseline",
+        "cell_indices",
+        "classes_text",
+        "code_cnn",
+        "code_transfer",
+        "confusion_matrix",
+        "conv_steps",
+        "dense_hidden_units",
+        "feature_maps",
+        "filter_visualization",
+        "first_layer_filters",
+        "flip_kernel",
+        "grad_cam",
+        "keras",
+        "kernel_names",
+        "kernel_preset",
+        "layer_table",
+        "model_bytes",
+        "most_confused_cell",
+        "output_size",
+        "output_size_formula",
+        "padding_amounts",
+        "per_class_metrics",
+        "pool_steps",
+        "predict",
+        "rebuild_dense_baseline",
+        "rebuild_model",
+        "selected_cell",
+        "shift_images",
+        "stratified_subset",
+        "tf",
+        "train_cnn",
+        "train_transfer",
+        "transfer_summary",
+        "translation_curve",
+        "validate_kernel",
+    ]
+    assert set(names) <= set(cnn.__all__)
+    assert all(getattr(cnn, name) is not None for name in cnn.__all__)
+    assert cnn.train_cnn.__module__ == "dlcore.cnn.tasks"  # module level: picklable
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("train", "export_code", "config"),
+    [
+        (
+            "train_cnn",
+            "code_cnn",
+            cnn.CNNConfig(
+                filters=8,
+                epochs=3,
+                batch_norm=True,
+                dropout=0.2,
+                augmentation=("shift",),
+            ),
+        ),
+        (
+            "train_transfer",
+            "code_transfer",
+            cnn.SMOKE_TRANSFER,  # the contract tests' small transfer run
+        ),
+    ],
+    ids=["cnn", "transfer"],
+)
+def test_exported_scripts_reproduce_the_dashboard_metrics(
+    train, export_code, config, tmp_path
+):
+    """Same data, weights, batches and math: every metric equal up to rounding."""
+    expected = getattr(cnn, train)(config).metrics
+    script = tmp_path / "export.py"
+    script.write_text(getattr(cnn, export_code)(config))
+    out = subprocess.run(
+        [sys.executable, str(script)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        cwd=tmp_path,
+    )
+    assert out.returncode == 0, out.stderr[-3000:]
+    final = ast.literal_eval(out.stdout.strip().splitlines()[-1].removeprefix("FINAL "))
+    assert set(final) == set(expected)
+    for name, value in expected.items():
+        np.testing.assert_allclose(
+            final[name], value, rtol=1e-4, atol=1e-5, err_msg=name
+        )
 
 
 def test_stratified_subset_balances_classes():
@@ -593,35 +796,56 @@ def _figures(lang: str) -> dict:
     probabilities = RNG.dirichlet(np.ones(10), 3)
     return {
         "conv": figures.conv_step_figure(
-            cnn.conv_steps(image, cnn.kernel_preset("sobel_x"), 2, "same"), 3, lang=lang),
-        "pool": figures.pool_step_figure(cnn.pool_steps(image, 3, 2, "same"), 2, lang=lang),
+            cnn.conv_steps(image, cnn.kernel_preset("sobel_x"), 2, "same"), 3, lang=lang
+        ),
+        "pool": figures.pool_step_figure(
+            cnn.pool_steps(image, 3, 2, "same"), 2, lang=lang
+        ),
         "windows": figures.windows_1d_figure(8, 3, 2, "same", lang=lang),
         "image": figures.image_figure(image, lang=lang),
         "kernel": figures.kernel_figure(cnn.kernel_preset("sharpen", 5), lang=lang),
         "filters": figures.filters_figure(RNG.normal(size=(12, 3, 3)), lang=lang),
         "maps": figures.feature_maps_figure(RNG.random((4, 4, 20)), "pool1", lang=lang),
-        "vis": figures.filter_visualization_figure(RNG.random((3, 8, 8)), [0, 1, 2],
-                                                   "conv2", lang=lang),
-        "cam": figures.grad_cam_figure(image, image, label="3", layer_name="conv2",
-                                       lang=lang),
-        "confusion": figures.confusion_matrix_figure(np.eye(10, dtype=int) * 5,
-                                                     [str(i) for i in range(10)], lang=lang),
-        "wrong": figures.misclassified_figure(RNG.random((3, 8, 8, 1)), [1, 2, 3],
-                                              probabilities, list("0123456789"), lang=lang),
-        "none_wrong": figures.misclassified_figure(np.zeros((0, 8, 8)), [], np.zeros((0, 10)),
-                                                   list("0123456789"), lang=lang),
-        "per_class": figures.per_class_figure(
-            cnn.per_class_metrics(np.eye(3, dtype=int) + 1), lang=lang),
-        "translation": figures.translation_figure(
-            {"shift": [-1, 0, 1], "cnn": [0.5, 1, 0.6], "dense": [0.3, 1, 0.2]}, lang=lang),
-        "transfer": figures.transfer_figure(
-            {"train_size": [20, 50] * 3, "strategy": ["frozen"] * 2 + ["fine_tune"] * 2
-             + ["scratch"] * 2, "accuracy": [0.8, 0.9, 0.82, 0.93, 0.7, 0.95]}, lang=lang),
-        "params": figures.param_comparison_figure(table, table, lang=lang),
-        "prediction": figures.prediction_figure(probabilities[0], list("0123456789"),
-                                                true_class=2, lang=lang),
-        "table": figures.layer_table_figure(table, lang=lang),
-    }  # fmt: skip
+        "vis": figures.filter_visualization_figure(
+            RNG.random((3, 8, 8)), [0, 1, 2], "conv2", lang=lang
+        ),
+        "cam": figures.grad_cam_figure(
+            image, image, label="3", layer_name="conv2", lang=lang
+        ),
+        "confusion": result_figures.confusion_matrix_figure(
+            np.eye(10, dtype=int) * 5, [str(i) for i in range(10)], lang=lang
+        ),
+        "wrong": result_figures.misclassified_figure(
+            RNG.random((3, 8, 8, 1)),
+            [1, 2, 3],
+            probabilities,
+            list("0123456789"),
+            lang=lang,
+        ),
+        "none_wrong": result_figures.misclassified_figure(
+            np.zeros((0, 8, 8)), [], np.zeros((0, 10)), list("0123456789"), lang=lang
+        ),
+        "per_class": result_figures.per_class_figure(
+            cnn.per_class_metrics(np.eye(3, dtype=int) + 1), lang=lang
+        ),
+        "translation": result_figures.translation_figure(
+            {"shift": [-1, 0, 1], "cnn": [0.5, 1, 0.6], "dense": [0.3, 1, 0.2]},
+            lang=lang,
+        ),
+        "transfer": result_figures.transfer_figure(
+            {
+                "train_size": [20, 50] * 3,
+                "strategy": ["frozen"] * 2 + ["fine_tune"] * 2 + ["scratch"] * 2,
+                "accuracy": [0.8, 0.9, 0.82, 0.93, 0.7, 0.95],
+            },
+            lang=lang,
+        ),
+        "params": result_figures.param_comparison_figure(table, table, lang=lang),
+        "prediction": result_figures.prediction_figure(
+            probabilities[0], list("0123456789"), true_class=2, lang=lang
+        ),
+        "table": result_figures.layer_table_figure(table, lang=lang),
+    }
 
 
 def test_every_figure_builds_in_both_languages_with_a_fixed_height():
@@ -652,8 +876,14 @@ def test_conv_step_figure_fills_the_output_up_to_the_current_step():
 
 
 def test_every_cnn_string_used_in_the_code_is_in_the_catalogue():
-    root = Path(cnn.__file__).parent
-    sources = [root / "cnn.py", root / "images.py", root / "figures" / "cnn.py"]
+    package = Path(cnn.__file__).parent  # dlcore/cnn/
+    root = package.parent
+    sources = [
+        *package.glob("*.py"),
+        root / "images.py",
+        *(root / "figures").glob("cnn*.py"),
+    ]
+    assert len(sources) >= 9, sources
     used = set()
     for source in sources:
         used |= set(re.findall(r"\"(cnn\.[a-z_0-9.]+)\"", source.read_text()))
@@ -667,20 +897,28 @@ def test_every_cnn_string_used_in_the_code_is_in_the_catalogue():
 
 def _exported_build_cnn(config: cnn.CNNConfig) -> keras.Model:
     """Run the ``build_cnn()`` of the exported script (no data loading needed)."""
-    namespace = {"keras": keras, "x_train": np.zeros((1, *INPUT), np.float32),
-                 "SEED": config.seed, "NUM_BLOCKS": config.num_blocks,
-                 "FILTERS": config.filters, "KERNEL_SIZE": config.kernel_size,
-                 "DROPOUT": config.dropout, "NUM_CLASSES": CLASSES}  # fmt: skip
-    exec(cnn._cnn_model_code(config), namespace)
+    namespace = {
+        "keras": keras,
+        "x_train": np.zeros((1, *INPUT), np.float32),
+        "SEED": config.seed,
+        "NUM_BLOCKS": config.num_blocks,
+        "FILTERS": config.filters,
+        "KERNEL_SIZE": config.kernel_size,
+        "DROPOUT": config.dropout,
+        "NUM_CLASSES": CLASSES,
+    }
+    exec(export._cnn_model_code(config), namespace)
     return namespace["build_cnn"]()
 
 
 @pytest.mark.parametrize(
     "config",
-    [cnn.CNNConfig(pooling="none"), cnn.CNNConfig(num_blocks=3, pooling="average",
-                                                   batch_norm=True, dropout=0.2)],
+    [
+        cnn.CNNConfig(pooling="none"),
+        cnn.CNNConfig(num_blocks=3, pooling="average", batch_norm=True, dropout=0.2),
+    ],
     ids=["no_pooling", "average_bn"],
-)  # fmt: skip
+)
 def test_exported_model_code_builds_the_same_network(config):
     model = cnn.build_cnn(config, INPUT, CLASSES)
     exported = _exported_build_cnn(config)
@@ -733,11 +971,15 @@ def test_confusion_helpers_agree_with_brute_force():
 
 def test_selected_cell_reads_heatmap_and_marker_points():
     names = [str(i) for i in range(10)]
-    fig = figures.confusion_matrix_figure(np.arange(100).reshape(10, 10), names)
+    fig = result_figures.confusion_matrix_figure(np.arange(100).reshape(10, 10), names)
     marker = fig.data[1]
     for k in (0, 37, 99):  # what a click on the invisible marker of a cell sends
-        point = {"x": marker.x[k], "y": marker.y[k],
-                 "customdata": list(marker.customdata[k]), "curve_number": 1}  # fmt: skip
+        point = {
+            "x": marker.x[k],
+            "y": marker.y[k],
+            "customdata": list(marker.customdata[k]),
+            "curve_number": 1,
+        }
         assert cnn.selected_cell([point], names) == divmod(k, 10)
         assert fig.data[0].customdata[k // 10][k % 10].tolist() == list(divmod(k, 10))
     assert cnn.selected_cell([{"x": "2", "y": "7"}], names) == (7, 2)
@@ -747,23 +989,30 @@ def test_selected_cell_reads_heatmap_and_marker_points():
 
 
 def test_confusion_figure_outlines_the_shown_cell():
-    fig = figures.confusion_matrix_figure(np.eye(3, dtype=int), list("abc"),
-                                          highlight=(2, 0))  # fmt: skip
+    fig = result_figures.confusion_matrix_figure(
+        np.eye(3, dtype=int), list("abc"), highlight=(2, 0)
+    )
     (shape,) = fig.layout.shapes
     assert (shape.x0, shape.x1, shape.y0, shape.y1) == (-0.5, 0.5, 1.5, 2.5)
 
 
 def test_transfer_summary_compares_with_training_from_scratch():
-    curves = {"train_size": [20, 20, 20, 300, 300, 300],
-              "strategy": ["frozen", "fine_tune", "scratch"] * 2,
-              "accuracy": [0.80, 0.85, 0.70, 0.90, 0.93, 0.95]}  # fmt: skip
+    curves = {
+        "train_size": [20, 20, 20, 300, 300, 300],
+        "strategy": ["frozen", "fine_tune", "scratch"] * 2,
+        "accuracy": [0.80, 0.85, 0.70, 0.90, 0.93, 0.95],
+    }
     summary = cnn.transfer_summary(curves)
     assert summary["smallest"] == 20 and summary["largest"] == 300
     assert summary["best_small"] == "fine_tune" and summary["best_large"] == "scratch"
     assert summary["gain_small"] == pytest.approx(0.15)
     assert summary["gain_large"] == pytest.approx(-0.02)
-    assert cnn.transfer_summary({"train_size": [20], "strategy": ["frozen"],
-                                 "accuracy": [0.8]}) == {}  # fmt: skip
+    assert (
+        cnn.transfer_summary(
+            {"train_size": [20], "strategy": ["frozen"], "accuracy": [0.8]}
+        )
+        == {}
+    )
     assert cnn.classes_text((5, 6, 7, 8, 9)) == "5–9"
 
 
@@ -780,8 +1029,9 @@ def test_step_figures_split_into_panels_show_the_same_data(kind):
     for i, panel in enumerate(all_panels):
         part = draw(steps, 3, panels=(panel,), title=False)
         assert len(part.data) == 1 and not part.layout.title.text
-        np.testing.assert_array_equal(np.array(part.data[0].z, dtype=float),
-                                      np.array(full.data[i].z, dtype=float))  # fmt: skip
+        np.testing.assert_array_equal(
+            np.array(part.data[0].z, dtype=float), np.array(full.data[i].z, dtype=float)
+        )
     output = np.array(draw(steps, 3, panels=("output",)).data[0].z, dtype=float)
     assert np.isfinite(output).sum() == 4
     with pytest.raises(ValueError, match="panels"):
@@ -790,13 +1040,19 @@ def test_step_figures_split_into_panels_show_the_same_data(kind):
 
 def test_prediction_and_cell_figures():
     probabilities = np.array([0.05, 0.1, 0.85])
-    fig = figures.prediction_figure(probabilities, list("abc"), true_class=1, lang="zh")
+    fig = result_figures.prediction_figure(
+        probabilities, list("abc"), true_class=1, lang="zh"
+    )
     np.testing.assert_allclose(fig.data[0].y, probabilities)
     assert fig.layout.title.text.startswith("预测：c")
-    cells = figures.misclassified_figure(
-        RNG.random((1, 8, 8)), [0], probabilities[None], list("abc"), title="x",
+    cells = result_figures.misclassified_figure(
+        RNG.random((1, 8, 8)),
+        [0],
+        probabilities[None],
+        list("abc"),
+        title="x",
         min_columns=5,
-    )  # fmt: skip
+    )
     assert cells.layout.title.text == "x" and len(cells.data) == 2
     assert cells.layout.xaxis5.visible is False
 
@@ -846,18 +1102,20 @@ def test_train_transfer_reports_every_strategy_and_size():
     assert curves["accuracy"].between(0, 1).all()
     assert result.metrics["pretrain_accuracy"] > 0.5
     assert set(result.history["run"]) == {"pretrain"} | {
-        f"{s} n={n}" for s in cnn.TRANSFER_STRATEGIES for n in (10, 40)}  # fmt: skip
+        f"{s} n={n}" for s in cnn.TRANSFER_STRATEGIES for n in (10, 40)
+    }
 
 
 def test_frozen_strategy_keeps_the_pretrained_convolutions():
     config = cnn.TransferConfig()
-    base = cnn._cnn_graph(config.cnn_config(), INPUT, 5)
-    weights = {layer.name: layer.get_weights() for layer in cnn._conv2d_layers(base)}
-    frozen = cnn._transfer_model(config, INPUT, "frozen", weights)
-    tuned = cnn._transfer_model(config, INPUT, "fine_tune", weights)
-    scratch = cnn._transfer_model(config, INPUT, "scratch", weights)
-    assert not any(layer.trainable for layer in cnn._conv2d_layers(frozen))
-    assert [layer.trainable for layer in cnn._conv2d_layers(tuned)] == [False, True]
-    assert all(layer.trainable for layer in cnn._conv2d_layers(scratch))
-    np.testing.assert_array_equal(frozen.get_layer("conv1").get_weights()[0],
-                                  weights["conv1"][0])  # fmt: skip
+    base = models._cnn_graph(config.cnn_config(), INPUT, 5)
+    weights = {layer.name: layer.get_weights() for layer in inside._conv2d_layers(base)}
+    frozen = tasks._transfer_model(config, INPUT, "frozen", weights)
+    tuned = tasks._transfer_model(config, INPUT, "fine_tune", weights)
+    scratch = tasks._transfer_model(config, INPUT, "scratch", weights)
+    assert not any(layer.trainable for layer in inside._conv2d_layers(frozen))
+    assert [layer.trainable for layer in inside._conv2d_layers(tuned)] == [False, True]
+    assert all(layer.trainable for layer in inside._conv2d_layers(scratch))
+    np.testing.assert_array_equal(
+        frozen.get_layer("conv1").get_weights()[0], weights["conv1"][0]
+    )

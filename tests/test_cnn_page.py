@@ -14,17 +14,19 @@ import json
 
 import numpy as np
 import pytest
-from conftest import exceptions
+from conftest import ROOT, exceptions
 from PIL import Image
+from streamlit.testing.v1 import AppTest
 
-from dlcore import cnn, datasets, images
+from dlcore import cnn, datasets, images, topics
 from dlcore.i18n import t
 from ui import training
+from ui.views import cnn as views
 
 keras, tf = cnn.keras, cnn.tf
 
 
-# --- helpers -------------------------------------------------------------------------
+# --- helpers ------------------------------------------------------------------------
 
 
 def _decode(value):
@@ -95,7 +97,35 @@ def page(app_test):
     return make
 
 
-# --- tab 1: convolution --------------------------------------------------------------
+@pytest.fixture
+def url_page(app_test):
+    """The page opened from a shared link: ``url_page("zh", cnn_tab="train")``."""
+
+    def make(lang: str = "en", **params: str):
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+        at.query_params.update({"lang": lang, **params})
+        at.switch_page("pages/cnn.py")
+        return at.run()
+
+    return make
+
+
+def url(at) -> dict[str, str]:
+    """The page's URL parameters (ids, not labels), without ``lang``."""
+    return {key: value for key, value in at.query_params.items() if key != "lang"}
+
+
+def canonical(at) -> dict:
+    """Every control's value (stable ids) after a run, as the state helper holds it."""
+    return dict(at.session_state["_state_value"])
+
+
+def notices(at) -> str:
+    """The text of every toast (URL values that were ignored), unescaped."""
+    return " ".join(toast.value for toast in at.toast).replace("\\", "")
+
+
+# --- tab 1: convolution -------------------------------------------------------------
 
 
 def test_default_view_formula_step_slider_and_kernel_size(page):
@@ -129,8 +159,10 @@ def test_default_view_formula_step_slider_and_kernel_size(page):
 def test_controls_change_the_convolution_like_keras(page):
     at = page()
     x = datasets.load("digits").x_val[:1]
-    for kernel, ksize, stride, padding in [("laplacian", 3, 2, "same"),
-                                           ("sharpen", 5, 3, "valid")]:  # fmt: skip
+    for kernel, ksize, stride, padding in [
+        ("laplacian", 3, 2, "same"),
+        ("sharpen", 5, 3, "valid"),
+    ]:
         at.segmented_control(key="cnn_ksize").set_value(ksize).run()
         at.selectbox(key="cnn_kernel").set_value(kernel)
         at.segmented_control(key="cnn_stride").set_value(stride)
@@ -151,15 +183,20 @@ def test_pooling_step_through_equals_keras_pooling_or_says_it_does_not_fit(page)
     x = datasets.load("digits").x_val[:1]
     sobel = cnn.kernel_preset("sobel_x")[..., None, None]
     feature_map = tf.nn.relu(tf.nn.conv2d(x, sobel, strides=1, padding="VALID"))
-    for mode, size, stride, padding, source in [("max", 2, 2, "valid", "relu"),
-                                                ("average", 3, 2, "same", "image")]:  # fmt: skip
+    for mode, size, stride, padding, source in [
+        ("max", 2, 2, "valid", "relu"),
+        ("average", 3, 2, "same", "image"),
+    ]:
         at.segmented_control(key="cnn_pool").set_value(mode)
         at.segmented_control(key="cnn_pool_input").set_value(source)
         at.segmented_control(key="cnn_pool_size").set_value(size)
         at.segmented_control(key="cnn_pool_stride").set_value(stride)
         at.segmented_control(key="cnn_pool_padding").set_value(padding).run()
-        layer_type = keras.layers.MaxPooling2D if mode == "max" else (
-            keras.layers.AveragePooling2D)  # fmt: skip
+        layer_type = (
+            keras.layers.MaxPooling2D
+            if mode == "max"
+            else (keras.layers.AveragePooling2D)
+        )
         layer = layer_type(size, strides=stride, padding=padding)
         expected = np.asarray(layer(feature_map if source == "relu" else x))[0, ..., 0]
         sizes = [m.value for m in at.metric if m.label == "Output size"]
@@ -233,26 +270,44 @@ def test_chinese_view_and_a_bad_upload_message_in_chinese(page):
     assert at.error[0].value == images.ImageError("cnn.img.empty").message("zh")
 
 
-def test_bad_url_values_are_ignored_without_a_traceback(app_test):
-    from conftest import ROOT
-    from streamlit.testing.v1 import AppTest
-
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
-    for name, value in {"lang": "en", "cnn_stride": "9", "cnn_kernel": "nope",
-                        "cnn_padding": "full", "cnn_digit": "-4"}.items():  # fmt: skip
-        at.query_params[name] = value
-    at.switch_page("pages/cnn.py").run()
+def test_bad_url_values_fall_back_with_a_notice_and_no_traceback(url_page):
+    bad = {
+        "cnn_stride": "9",
+        "cnn_kernel": "nope",
+        "cnn_padding": "full",
+        "cnn_digit": "-4",
+        "cnn_tab": "nonsense",
+    }
+    at = url_page("en", **bad)
     assert not exceptions(at), exceptions(at)
     assert metric(at, "Output size") == "6 × 6"
+    for key, value in bad.items():  # each ignored value is named
+        assert f"{key}='{value}'" in notices(at), notices(at)
+    assert at.segmented_control(key="cnn_stride").value == 1
+    assert at.selectbox(key="cnn_kernel").value == "sobel_x"
+    assert at.slider(key="cnn_digit").value == 0
+    assert not url(at)  # the defaults: a short link
+    # a 5×5 kernel without a 5×5 version falls back too (its options depend on size)
+    at = url_page("en", cnn_ksize="5", cnn_kernel="emboss")
+    assert not exceptions(at), exceptions(at)
+    assert "cnn_kernel='emboss'" in notices(at), notices(at)
+    assert at.selectbox(key="cnn_kernel").value == "sobel_x"
+    assert url(at) == {"cnn_ksize": "5"}
 
 
-# --- tab 2: train ---------------------------------------------------------------------
+# --- tab 2: train -------------------------------------------------------------------
 
 
-def _tiny(at, tab: str = "train"):
-    at.selectbox(key="cnn_preset").set_value("tiny").run()
-    at.session_state["cnn_epochs"] = 2
-    return open_tab(at, tab)
+#: The tiny network of the training tests, as URL parameters (a shared link).
+TINY = {"cnn_blocks": "1", "cnn_filters": "4", "cnn_epochs": "2"}
+
+
+def _tiny(url_page, tab: str = "train", lang: str = "en"):
+    """The page opened on ``tab`` with the tiny network (1 block, 4 filters,
+    2 epochs)."""
+    at = url_page(lang, cnn_tab=tab, **TINY)
+    assert not exceptions(at) and not at.toast, (exceptions(at), notices(at))
+    return at
 
 
 def _config(**overrides) -> cnn.CNNConfig:
@@ -267,9 +322,9 @@ def tiny_result():
 
 @pytest.mark.slow
 def test_train_tab_tables_match_keras_and_results_follow_the_picked_cell(
-    page, tiny_result
+    url_page, tiny_result
 ):
-    at = _tiny(page())
+    at = _tiny(url_page)
     assert not exceptions(at), exceptions(at)
     assert at.select_slider(key="cnn_epochs").value == 2
     model = cnn.build_cnn(_config(), (8, 8, 1), 10)
@@ -298,8 +353,8 @@ def test_train_tab_tables_match_keras_and_results_follow_the_picked_cell(
 
 
 @pytest.mark.slow
-def test_architecture_controls_change_the_layer_table_like_keras(page):
-    at = _tiny(page())
+def test_architecture_controls_change_the_layer_table_like_keras(url_page):
+    at = _tiny(url_page)
     at.slider(key="cnn_blocks").set_value(2)
     at.segmented_control(key="cnn_pooling").set_value("none")
     at.segmented_control(key="cnn_train_kernel").set_value(5)
@@ -317,12 +372,12 @@ def test_architecture_controls_change_the_layer_table_like_keras(page):
 
 
 @pytest.mark.slow
-def test_offline_mnist_gives_a_message_and_offers_digits(page, monkeypatch):
+def test_offline_mnist_gives_a_message_and_offers_digits(url_page, monkeypatch):
     def offline(name, **kwargs):
         raise datasets.DatasetUnavailable("offline")
 
     monkeypatch.setattr(datasets, "_load_keras_images", offline)
-    at = _tiny(page())
+    at = _tiny(url_page)
     at.selectbox(key="cnn_dataset").set_value("mnist").run()
     assert not exceptions(at), exceptions(at)
     assert at.error[0].value == t(
@@ -335,12 +390,12 @@ def test_offline_mnist_gives_a_message_and_offers_digits(page, monkeypatch):
     assert not at.error
 
 
-# --- tab 3: inside the network ----------------------------------------------------------
+# --- tab 3: inside the network ------------------------------------------------------
 
 
 @pytest.mark.slow
-def test_inside_tab_shows_the_trained_model(page, tiny_result):
-    at = _tiny(page(), "inside")
+def test_inside_tab_shows_the_trained_model(url_page, tiny_result):
+    at = _tiny(url_page, "inside")
     assert not exceptions(at), exceptions(at)
     result = tiny_result
     model = cnn.rebuild_model(_config(), result.artifacts["weights"])
@@ -348,8 +403,9 @@ def test_inside_tab_shows_the_trained_model(page, tiny_result):
     spec = figure(at, "cnn_filters_fig")
     assert len(spec["data"]) == len(filters) == 4
     for trace, kernel in zip(spec["data"], filters, strict=True):
-        np.testing.assert_allclose(np.array(_decode(trace["z"]), dtype=float), kernel,
-                                   rtol=1e-5)  # fmt: skip
+        np.testing.assert_allclose(
+            np.array(_decode(trace["z"]), dtype=float), kernel, rtol=1e-5
+        )
     at.slider(key="cnn_test_index").set_value(17).run()
     image = result.artifacts["x_test"][17]
     probabilities = cnn.predict(model, image[None])[0]
@@ -358,8 +414,12 @@ def test_inside_tab_shows_the_trained_model(page, tiny_result):
     maps = cnn.feature_maps(model, image)
     for name, values in maps.items():
         spec = figure(at, f"cnn_maps_{name}")
-        np.testing.assert_allclose(np.array(_decode(spec["data"][0]["z"]), float),
-                                   values[..., 0], rtol=1e-4, atol=1e-6)  # fmt: skip
+        np.testing.assert_allclose(
+            np.array(_decode(spec["data"][0]["z"]), float),
+            values[..., 0],
+            rtol=1e-4,
+            atol=1e-6,
+        )
     cam = cnn.grad_cam(model, image, int(np.argmax(probabilities)), "conv1")
     overlay = figure(at, "cnn_cam_predicted")["data"][2]["z"]
     np.testing.assert_allclose(np.array(_decode(overlay), float), cam, atol=1e-5)
@@ -367,7 +427,23 @@ def test_inside_tab_shows_the_trained_model(page, tiny_result):
     assert [trace["name"] for trace in curve["data"]] == ["CNN", "Dense network"]
 
 
-# --- tab 4: transfer learning ----------------------------------------------------------
+@pytest.mark.slow
+def test_inside_tab_layer_pickers_follow_a_smaller_network(url_page):
+    at = url_page("en", cnn_tab="inside", **{**TINY, "cnn_blocks": "2"})
+    assert not exceptions(at), exceptions(at)
+    assert at.selectbox(key="cnn_cam_layer").options == ["conv1", "conv2"]
+    at.selectbox(key="cnn_cam_layer").set_value("conv1")
+    at.selectbox(key="cnn_vis_layer").set_value("conv2").run()
+    assert url(at)["cnn_vis_layer"] == "conv2"
+    at.slider(key="cnn_blocks").set_value(1).run()  # no conv2 any more
+    assert not exceptions(at), exceptions(at)
+    assert at.selectbox(key="cnn_cam_layer").value == "conv1"
+    assert at.selectbox(key="cnn_vis_layer").value == "conv1"
+    assert "cnn_vis_layer" not in url(at)  # back to the default: a short link
+    assert not at.toast, notices(at)
+
+
+# --- tab 4: transfer learning -------------------------------------------------------
 
 
 @pytest.mark.slow
@@ -388,9 +464,10 @@ def test_transfer_tab_trains_three_strategies_and_is_translated(page):
     expected = handle.snapshot().result.artifacts["curves"]
     assert handle.snapshot().from_cache
     shown = sorted(
-        (x, round(y, 6)) for trace in spec["data"]
+        (x, round(y, 6))
+        for trace in spec["data"]
         for x, y in zip(_decode(trace["x"]), _decode(trace["y"]), strict=True)
-    )  # fmt: skip
+    )
     assert shown == sorted(
         (n, round(a, 6))
         for n, a in zip(expected["train_size"], expected["accuracy"], strict=True)
@@ -400,11 +477,12 @@ def test_transfer_tab_trains_three_strategies_and_is_translated(page):
 
 
 @pytest.mark.slow
-def test_switching_language_keeps_the_open_tab(page):
-    at = _tiny(page())
+def test_switching_language_keeps_the_open_tab(url_page):
+    at = _tiny(url_page)
     at.segmented_control(key="lang").set_value("zh").run()  # the sidebar switch
     assert not exceptions(at), exceptions(at)
     assert at.session_state["cnn_tab"] == "训练"
+    assert at.query_params["cnn_tab"] == "train"  # the id, not the label
     assert at.dataframe[0].value.columns[0] == "层"
 
 
@@ -413,10 +491,9 @@ def test_every_string_the_page_uses_is_in_the_catalogue():
     from pathlib import Path
 
     from dlcore.i18n import CATALOG
-    from ui import cnn_views
 
-    root = Path(cnn_views.__file__).parents[1]
-    source = (root / "ui" / "cnn_views.py").read_text() + (
+    root = Path(views.__file__).parents[2]
+    source = (root / "ui" / "views" / "cnn.py").read_text() + (
         root / "pages" / "cnn.py"
     ).read_text()
     used = set(re.findall(r"\bT\(\s*\"([a-z_0-9.]+)\"", source))
@@ -425,17 +502,166 @@ def test_every_string_the_page_uses_is_in_the_catalogue():
         "cnn.k.": cnn.kernel_names(3),
         "cnn.pool.": cnn.CNN_POOLINGS,
         "cnn.aug.": cnn.AUGMENTATIONS,
-        "cnn.opt.": list(cnn.OPTIMIZERS),
-        "cnn.ds.": cnn_views.DATASETS,
+        "cnn.opt.": cnn.OPTIMIZERS,
+        "cnn.ds.": views.DATASETS,
         "cnn.padding.": cnn.PADDINGS,
         "cnn.source.": ("digit", "upload"),
         "cnn.pool_input.": ("relu", "image"),
-        "cnn.tab.": ("conv", "train", "inside", "transfer"),
-        "cnn.preset.": ("none", "default", "tiny", "no_pool", "average_pool",
-                        "augmentation", "batch_norm"),
+        "cnn.tab.": views.TABS,
+        "cnn.preset.": ("none", *(preset.name for preset in cnn.PRESETS)),
         "cnn.fig.": ("cnn", "dense", *cnn.TRANSFER_STRATEGIES),
         "cnn.col.": ("layer", "type", "output_shape", "params"),
-    }  # fmt: skip
+    }
     used |= {prefix + name for prefix, names in families.items() for name in names}
     assert len(used) > 80
     assert used <= set(CATALOG), sorted(used - set(CATALOG))
+
+
+# --- shared links, tabs and teacher presets (ui.state) ------------------------------
+
+
+def test_a_link_made_in_chinese_opens_the_same_convolution_in_english(page, url_page):
+    at = page("zh")
+    at.segmented_control(key="cnn_ksize").set_value(5).run()
+    at.selectbox(key="cnn_kernel").set_value("laplacian")
+    at.segmented_control(key="cnn_stride").set_value(2)
+    at.segmented_control(key="cnn_padding").set_value("same")
+    at.slider(key="cnn_digit").set_value(7)
+    at.segmented_control(key="cnn_pool").set_value("average")
+    at.segmented_control(key="cnn_pool_input").set_value("image")
+    at.segmented_control(key="cnn_pool_size").set_value(3)
+    at.segmented_control(key="cnn_pool_stride").set_value(1)
+    at.segmented_control(key="cnn_pool_padding").set_value("same").run()
+    assert not exceptions(at), exceptions(at)
+    link = url(at)
+    assert link == {
+        "cnn_ksize": "5",
+        "cnn_kernel": "laplacian",
+        "cnn_stride": "2",
+        "cnn_padding": "same",
+        "cnn_digit": "7",
+        "cnn_pool": "average",
+        "cnn_pool_input": "image",
+        "cnn_pool_size": "3",
+        "cnn_pool_stride": "1",
+        "cnn_pool_padding": "same",
+    }  # stable ids, never the Chinese labels
+    en = url_page("en", **link)
+    assert not exceptions(en) and not en.toast, (exceptions(en), notices(en))
+    assert canonical(en) == canonical(at)
+    assert url(en) == link
+    assert [m.value for m in en.metric] == [m.value for m in at.metric]
+    for key in ("cnn_conv_fig_input", "cnn_conv_fig_kernel_products"):
+        np.testing.assert_array_equal(z(figure(en, key), 0), z(figure(at, key), 0))
+    # the oracle: what the link shows is tf.nn.conv2d / Keras pooling of digit 7
+    x = datasets.load("digits").x_val[7:8]
+    laplacian = cnn.kernel_preset("laplacian", 5)[..., None, None]
+    conv = tf.nn.conv2d(x, laplacian, strides=2, padding="SAME")[0, ..., 0]
+    en.select_slider(key="cnn_step").set_value(conv.shape[0] * conv.shape[1] - 1)
+    pool = keras.layers.AveragePooling2D(3, strides=1, padding="same")(x)[0, ..., 0]
+    en.select_slider(key="cnn_pool_step").set_value(pool.shape[0] * pool.shape[1] - 1)
+    en.run()
+    np.testing.assert_allclose(z(figure(en, "cnn_conv_fig_output"), 0), conv, atol=1e-5)
+    np.testing.assert_allclose(z(figure(en, "cnn_pool_fig_output"), 0), pool, atol=1e-6)
+
+
+@pytest.mark.slow
+def test_a_link_made_in_chinese_trains_the_same_network_in_english(url_page):
+    at = _tiny(url_page, lang="zh")
+    at.segmented_control(key="cnn_pooling").set_value("average")
+    at.toggle(key="cnn_bn").set_value(True)
+    at.pills(key="cnn_aug").set_value(["zoom", "shift"])
+    at.segmented_control(key="cnn_optimizer").set_value("rmsprop")
+    at.select_slider(key="cnn_lr").set_value(0.01).run()
+    assert not exceptions(at), exceptions(at)
+    link = url(at)
+    assert link == {
+        **TINY,
+        "cnn_tab": "train",
+        "cnn_pooling": "average",
+        "cnn_bn": "1",
+        "cnn_aug": "zoom,shift",
+        "cnn_optimizer": "rmsprop",
+        "cnn_lr": "0.01",
+    }
+    expected = cnn.CNNConfig(
+        num_blocks=1,
+        filters=4,
+        epochs=2,
+        pooling="average",
+        batch_norm=True,
+        augmentation=("shift", "zoom"),
+        optimizer="rmsprop",
+        learning_rate=0.01,
+    )
+    en = url_page("en", **link)
+    assert not exceptions(en) and not en.toast, (exceptions(en), notices(en))
+    values = canonical(en)
+    shown = {name: values[key] for name, key in cnn.CNN_CONTROLS.items()}
+    chosen = shown.pop("augmentation")
+    shown["augmentation"] = tuple(a for a in cnn.AUGMENTATIONS if a in chosen)
+    assert cnn.CNNConfig(**shown) == expected
+    assert {k: values[k] for k in link} == {k: canonical(at)[k] for k in link}
+    model = cnn.build_cnn(expected, (8, 8, 1), 10)
+    table = en.dataframe[0].value
+    assert list(table["layer"]) == [layer.name for layer in model.layers]
+    assert table["parameters"].sum() == model.count_params()
+    accuracy = cnn.train_cnn(expected).metrics["test_accuracy"]  # deterministic
+    assert metric(en, "CNN test accuracy") == f"{accuracy:.1%}"
+    assert metric(at, t("cnn.cnn_accuracy", "zh")) == f"{accuracy:.1%}"
+
+
+#: Small settings for the tabs that train (the transfer run is shared with the
+#: transfer test above through the training service's cache).
+SMALL = {**TINY, "cnn_tl_filters": "8", "cnn_tl_pretrain": "2", "cnn_tl_steps": "60"}
+
+
+def _only_tab_drawn(at, tab: str) -> None:
+    """``tab``'s own widget is drawn and no other tab's (lazy tabs)."""
+    own = {
+        "conv": ("selectbox", "cnn_kernel"),
+        "train": ("button", "cnn_train_retrain"),
+        "inside": ("button", "cnn_inside_retrain"),
+        "transfer": ("button", "cnn_transfer_retrain"),
+    }
+    for other, (kind, key) in own.items():
+        drawn = [e for e in getattr(at, kind) if e.key == key]
+        assert bool(drawn) == (other == tab), (tab, other)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("tab", views.TABS)
+def test_every_tab_is_its_id_in_the_url_and_survives_a_language_switch(url_page, tab):
+    at = open_tab(url_page("en", **SMALL), tab)
+    for lang in ("en", "zh", "en"):
+        if lang != at.session_state["lang"]:
+            at.segmented_control(key="lang").set_value(lang).run()  # the sidebar
+        assert not exceptions(at), exceptions(at)
+        assert at.session_state["cnn_tab"] == t(f"cnn.tab.{tab}", lang)
+        # the open tab is its id in the URL (the first tab: no parameter at all)
+        assert at.query_params.get("cnn_tab") == (None if tab == "conv" else tab)
+        assert at.query_params["lang"] == lang
+        _only_tab_drawn(at, tab)
+    again = url_page("zh", **url(at))  # the link opens the same tab
+    assert not exceptions(again), exceptions(again)
+    assert again.session_state["cnn_tab"] == t(f"cnn.tab.{tab}", "zh")
+    _only_tab_drawn(again, tab)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("preset", cnn.PRESETS, ids=lambda preset: preset.name)
+def test_each_preset_applies_and_shows_its_network(url_page, preset):
+    at = url_page("zh")
+    at.selectbox(key="cnn_preset").set_value(preset.name).run()  # the sidebar box
+    assert not exceptions(at), exceptions(at)
+    assert not at.toast, notices(at)  # every value accepted by its control
+    values = canonical(at)
+    for key, value in topics.topic("cnn").preset_values(preset).items():
+        assert values[key] == value, key
+    assert at.query_params["cnn_tab"] == "train"
+    assert at.session_state["cnn_tab"] == t("cnn.tab.train", "zh")
+    model = cnn.build_cnn(preset.config, (8, 8, 1), 10)
+    table = at.dataframe[0].value
+    assert list(table[t("cnn.col.layer", "zh")]) == [ly.name for ly in model.layers]
+    assert table[t("cnn.col.params", "zh")].sum() == model.count_params()
+    assert at.get("download_button")  # trained: the Keras script and the model

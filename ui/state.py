@@ -273,12 +273,27 @@ def _register(spec: Spec, label: str) -> None:
     seen[spec.key] = label
 
 
+def _accepts(spec: Spec, value: Any) -> bool:
+    try:
+        validate(spec, value)
+    except (BadValue, TypeError, ValueError):
+        return False
+    return True
+
+
 def _seed(spec: Spec, *, url: bool) -> None:
     """Before the widget: take the URL value once, re-label after a switch."""
     key = spec.key
     seen = st.session_state.setdefault(_LANG_SEEN, {})
+    if key in st.session_state and not _accepts(spec, st.session_state[key]):
+        # Options that depend on other controls (a 5×5 kernel has no Sobel
+        # preset, a 2-block CNN no conv3): a kept value that is no longer an
+        # option falls back to the default.
+        st.session_state[key] = spec.default
     if key not in st.session_state:
         value = st.session_state.get(_CANON, {}).get(key, spec.default)
+        if not _accepts(spec, value):
+            value = spec.default
         raw = st.query_params.get(key) if url else None
         if raw is not None:
             try:

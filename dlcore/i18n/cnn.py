@@ -5,8 +5,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "nav.cnn": ("CNN", "卷积神经网络"),
     "home.about.cnn": (
         "Convolution, padding, stride and pooling step by step; a small convolutional "
-        "neural network reads handwritten digits, and what its filters and feature maps "
-        "see.",
+        "neural network reads handwritten digits, and what its filters and "
+        "feature maps see.",
         "逐步演示卷积、填充、步幅和池化；一个小型卷积神经网络识别手写数字，并查看它的"
         "卷积核和特征图。",
     ),
@@ -18,7 +18,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Step through it by hand, then train a real Keras CNN on handwritten digits "
         "and look inside it.",
         "卷积把一个小卷积核在图像上滑动，在每个位置把卷积核与其下方像素逐元素相乘再求和。"
-        "先一步一步手动演示，再在手写数字上训练一个真实的 Keras 卷积神经网络，并观察它的内部。",
+        "先一步一步手动演示，再在手写数字上训练一个真实的 Keras 卷积神经网络，"
+        "并观察它的内部。",
     ),
     "cnn.section.arithmetic": ("Convolution arithmetic", "卷积的算术"),
     "cnn.section.step": ("Step through a convolution", "逐步演示卷积"),
@@ -94,7 +95,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "is not flipped. A textbook convolution would rotate it by 180° first. Since "
         "the network learns its kernels, the flip does not matter for learning.",
         "Keras 和 TensorFlow 所说的卷积其实是互相关运算：卷积核不翻转。"
-        "教科书中的卷积要先把卷积核旋转 180°。由于卷积核是学出来的，翻转与否不影响学习。",
+        "教科书中的卷积要先把卷积核旋转 180°。"
+        "由于卷积核是学出来的，翻转与否不影响学习。",
     ),
     "cnn.pool_same_note": (
         "With padding='same', pooling ignores the padded cells: the max is taken over "
@@ -115,9 +117,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "把每个测试数字向左右平移 k 个像素（空出的列填充黑色），再重新分类。",
     ),
     "cnn.transfer_note": (
-        "A conv base is pretrained on digits {source}; then digits {target} are learned "
-        "from few images with the base frozen, with its top block fine-tuned, or from "
-        "scratch. Every run gets the same number of gradient steps.",
+        "A conv base is pretrained on digits {source}; then digits {target} are "
+        "learned from few images with the base frozen, with its top block "
+        "fine-tuned, or from scratch. Every run gets the same number of gradient "
+        "steps.",
         "先在数字 {source} 上预训练卷积部分，再用少量图片学习数字 {target}："
         "冻结卷积部分、微调其最上面的卷积块，或从头训练。每次运行的梯度步数相同。",
     ),
@@ -279,20 +282,28 @@ STRINGS: dict[str, tuple[str, str]] = {
         "预训练的卷积部分：数字 {source} 上的测试集准确率",
     ),
     "cnn.transfer_summary": (
-        "With **{smallest}** training images, **{best_small}** is best; the best pretrained network is {gain_small:+.1%} against training from scratch. With **{largest}** images, **{best_large}** is best ({gain_large:+.1%} for the best pretrained network).",
-        "只有 **{smallest}** 张训练图片时，**{best_small}** 最好；最好的预训练网络比从头训练{gain_small:+.1%}。有 **{largest}** 张图片时，**{best_large}** 最好（最好的预训练网络{gain_large:+.1%}）。",
+        "With **{smallest}** training images, **{best_small}** is best; the best "
+        "pretrained network is {gain_small:+.1%} against training from scratch. With "
+        "**{largest}** images, **{best_large}** is best ({gain_large:+.1%} for the "
+        "best pretrained network).",
+        "只有 **{smallest}** 张训练图片时，**{best_small}** 最好；"
+        "最好的预训练网络比从头训练{gain_small:+.1%}。"
+        "有 **{largest}** 张图片时，**{best_large}** 最好"
+        "（最好的预训练网络{gain_large:+.1%}）。",
     ),
     "cnn.transfer_honest": (
         "On 8×8 digits transfer learning helps little: the images are so small that a "
         "network trained from scratch catches up after a few hundred examples. The "
         "lesson is the left end of the curve: with very few images, features learned "
         "on other digits still help.",
-        "在 8×8 的手写数字上，迁移学习的帮助不大：图片太小，从头训练的网络在几百个样本后就能追上。"
+        "在 8×8 的手写数字上，迁移学习的帮助不大：图片太小，"
+        "从头训练的网络在几百个样本后就能追上。"
         "要看的是曲线的左端：只有很少的图片时，在其他数字上学到的特征仍然有帮助。",
     ),
     # image upload errors (dlcore.images.ImageError)
     "cnn.img.not_bytes": (
-        "Expected the file's bytes, got {kind}. Pass the content of a PNG or JPEG file.",
+        "Expected the file's bytes, got {kind}. "
+        "Pass the content of a PNG or JPEG file.",
         "需要文件的字节内容，但得到的是 {kind}。请传入 PNG 或 JPEG 文件的内容。",
     ),
     "cnn.img.empty": (
@@ -302,7 +313,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cnn.img.too_many_bytes": (
         "The file is {megabytes:.1f} MB; at most {limit} MB is accepted. Upload a "
         "smaller PNG or JPEG.",
-        "文件大小为 {megabytes:.1f} MB，最多接受 {limit} MB。请上传更小的 PNG 或 JPEG 图片。",
+        "文件大小为 {megabytes:.1f} MB，最多接受 {limit} MB。"
+        "请上传更小的 PNG 或 JPEG 图片。",
     ),
     "cnn.img.unreadable": (
         "The file is not a picture that can be read. Upload a PNG or JPEG file.",

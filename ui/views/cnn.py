@@ -1,0 +1,798 @@
+"""Sections of the CNN page (``pages/cnn.py``): widgets and charts only.
+
+Every number shown here is computed by :mod:`dlcore.cnn` and drawn by
+:mod:`dlcore.figures.cnn` / :mod:`dlcore.figures.cnn_results`; this module only
+lays out controls and results. One function per tab: :func:`convolution`,
+:func:`train`, :func:`inside`, :func:`transfer`.
+
+Every control goes through :mod:`ui.state` (its key, ``cnn_…``, is the URL
+parameter). The architecture controls (:func:`cnn_controls`) are drawn with the
+same keys in the Train and in the Inside tab: only one tab runs per rerun, and
+the state helper keeps their values while the other tab is open.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Collection
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from dlcore import cnn, datasets, images
+from dlcore.figures import cnn as figures
+from dlcore.figures import cnn_results as result_figures
+from dlcore.i18n import t
+from ui import charts, state, training
+
+#: Tab ids of the page, in order (``?cnn_tab=<id>``).
+TABS: tuple[str, ...] = ("conv", "train", "inside", "transfer")
+DATASETS = ("digits", "mnist", "fashion_mnist")
+UPLOAD_SIZES = (8, 12, 16, 28)
+FILTERS = (4, 8, 16, 32, 64)
+DROPOUTS = (0.0, 0.1, 0.2, 0.3, 0.5)
+LEARNING_RATES = (0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
+EPOCHS = (1, 2, 5, 10, 20, 40)
+BATCH_SIZES = (16, 32, 64, 128)
+D = cnn.CNNConfig()  # the defaults of the architecture controls
+DT = cnn.TransferConfig()  # the defaults of the transfer controls
+
+
+def _tr(lang: str) -> Callable[..., str]:
+    return lambda key, **kwargs: t(key, lang, **kwargs)
+
+
+def ok(result) -> bool:
+    """A finished (not diverged) training result."""
+    return result is not None and result.status == "finished"
+
+
+def _fallback(key: str, options: Collection[Any], value: Any) -> None:
+    """Before a control whose options depend on other controls: a value (the
+    widget's, or the one the state helper kept) that is no longer an option
+    becomes ``value`` (no 5×5 emboss, no ``conv3`` in a 2-block network)."""
+    kept = st.session_state.get(state._CANON, {})
+    current = st.session_state[key] if key in st.session_state else kept.get(key)
+    if (key in st.session_state or key in kept) and current not in options:
+        state.apply({key: value}, known={})  # valid for the new options
+
+
+# ----------------------------------------------------------------------------
+# Cached computations (pure dlcore calls)
+# ----------------------------------------------------------------------------
+
+
+@st.cache_data(max_entries=2, show_spinner=False)
+def digit_images() -> tuple[np.ndarray, np.ndarray]:
+    """The held-out digits (the test set of the Train tab)."""
+    data = datasets.load("digits")
+    return np.asarray(data.x_val)[..., 0], np.asarray(data.y_val)
+
+
+@st.cache_data(ttl=120, max_entries=4, show_spinner=False)
+def dataset_missing(name: str) -> bool:
+    """Whether ``keras.datasets`` cannot provide ``name`` right now (offline)."""
+    try:
+        datasets.load(name)
+    except datasets.DatasetUnavailable:
+        return True
+    return False
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def layer_tables(config: cnn.CNNConfig) -> tuple[pd.DataFrame, pd.DataFrame]:
+    shape, classes = cnn.DATASET_SHAPES[config.dataset]
+    return (
+        cnn.layer_table(cnn.build_cnn(config, shape, classes)),
+        cnn.layer_table(cnn.build_dense_baseline(config, shape, classes)),
+    )
+
+
+@st.cache_resource(max_entries=3, show_spinner=False)
+def trained_model(config: cnn.CNNConfig, _artifacts: dict) -> tuple:
+    """The CNN the student trained, rebuilt from its weights, and a lock for it."""
+    model = cnn.rebuild_model(
+        config,
+        _artifacts["weights"],
+        _artifacts["input_shape"],
+        _artifacts["num_classes"],
+    )
+    return model, threading.Lock()
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def filter_images(config: cnn.CNNConfig, _artifacts: dict, layer: str, first: int):
+    model, lock = trained_model(config, _artifacts)
+    count = int(model.get_layer(layer).output.shape[-1])
+    indices = list(range(first, min(first + 8, count)))
+    with lock:
+        return cnn.filter_visualization(model, layer, indices), indices
+
+
+# ----------------------------------------------------------------------------
+# Tab 1: convolution and pooling, step by step
+# ----------------------------------------------------------------------------
+
+
+def _segmented(key: str, label: str, options, default, **kwargs: Any) -> Any:
+    """A segmented control (wraps on a phone) through the state helper."""
+    return state.select(
+        key, label, options, default, widget="segmented", wrap=True, **kwargs
+    )
+
+
+def _stepped(key: str, label: str, options, default) -> Any:
+    """A choice among ordered numbers, as a slider, through the state helper."""
+    return state.select(key, label, options, default, widget="select_slider")
+
+
+def _square(k: int) -> str:
+    return f"{k}×{k}"
+
+
+def _input_image(lang: str) -> np.ndarray | None:
+    T = _tr(lang)
+    source = _segmented(
+        "cnn_source",
+        T("cnn.image_source"),
+        ["digit", "upload"],
+        "digit",
+        format_func=lambda s: T(f"cnn.source.{s}"),
+    )
+    if source == "digit":
+        x, y = digit_images()
+        index = state.slider("cnn_digit", T("cnn.digit_index"), 0, len(x) - 1, 0, 1)
+        image, title = x[index], T("cnn.digit_title", label=int(y[index]))
+    else:
+        size = _segmented(
+            "cnn_upload_size",
+            T("cnn.upload_size"),
+            UPLOAD_SIZES,
+            8,
+            format_func=_square,
+        )
+        upload = st.file_uploader(
+            T("cnn.source.upload"),
+            type=["png", "jpg", "jpeg"],
+            key="cnn_upload",
+            max_upload_size=images.MAX_BYTES // 2**20,
+        )
+        if upload is None:
+            st.info(T("cnn.upload_prompt"), icon=":material/upload:")
+            return None
+        try:
+            image = images.ink_on_dark(images.load_image(upload.getvalue(), size=size))
+        except images.ImageError as error:
+            st.error(error.message(lang), icon=":material/broken_image:")
+            return None
+        title = T("cnn.upload_title", size=size)
+    st.caption(title)  # the image itself is the first panel of the step-through
+    return image
+
+
+def _kernel(lang: str) -> np.ndarray | None:
+    T = _tr(lang)
+    size = _segmented(
+        "cnn_ksize",
+        T("cnn.kernel_size"),
+        cnn.KERNEL_SIZES,
+        3,
+        format_func=_square,
+    )
+    names = [*cnn.kernel_names(size), "custom"]
+    _fallback("cnn_kernel", names, "sobel_x")  # no 5×5 version of that preset
+    name = state.select(
+        "cnn_kernel",
+        T("cnn.kernel"),
+        names,
+        "sobel_x",
+        format_func=lambda k: (
+            T(f"cnn.k.{k}") if k != "custom" else T("cnn.custom_kernel")
+        ),
+    )
+    if name != "custom":
+        st.session_state.cnn_custom_base = name
+        return cnn.kernel_preset(name, size)
+    base = st.session_state.get("cnn_custom_base", "identity")
+    base = base if base in cnn.kernel_names(size) else "identity"
+    columns = [str(c) for c in range(size)]
+    edited = st.data_editor(
+        pd.DataFrame(cnn.kernel_preset(base, size).astype(float), columns=columns),
+        key=f"cnn_custom_{size}_{base}",
+        hide_index=True,
+        column_config={
+            c: st.column_config.NumberColumn(c, format="%.3g") for c in columns
+        },
+    )
+    st.caption(T("cnn.custom_note"))
+    try:
+        return cnn.validate_kernel(edited)
+    except cnn.KernelError as error:
+        st.error(error.message(lang), icon=":material/grid_off:")
+        return None
+
+
+def _step_slider(label: str, steps: cnn.StepThrough, key: str, lang: str) -> int:
+    """A slider over the output cells, labelled (row, col), with a Next button
+    (plain Streamlit, not in the URL: its range follows the other controls)."""
+    count, width = len(steps), steps.output.shape[1]
+    if st.session_state.get(key, 0) >= count:
+        st.session_state[key] = count - 1
+
+    def advance() -> None:
+        st.session_state[key] = (st.session_state.get(key, 0) + 1) % count
+
+    left, right = st.columns([6, 1], vertical_alignment="bottom")
+    index = left.select_slider(
+        label,
+        list(range(count)),
+        value=0,
+        key=key,
+        format_func=lambda i: f"({i // width}, {i % width})",
+    )
+    right.button(
+        t("cnn.next", lang),
+        key=f"{key}_next",
+        on_click=advance,
+        icon=":material/skip_next:",
+        width="stretch",
+    )
+    return int(index)
+
+
+def _step_figures(draw, steps, index: int, key: str, lang: str, groups, title_key):
+    """The step's sum as a line, then its panels in columns (they stack on a phone)."""
+    step = steps.steps[index]
+    heading = t(title_key, lang, row=step.row, col=step.col, value=step.value)
+    st.markdown(f"**{heading}**")
+    for column, panels in zip(st.columns(len(groups)), groups, strict=True):
+        fig = draw(steps, index, lang=lang, panels=panels, title=False)
+        charts.plotly(fig, where=column, key=f"{key}_fig_{'_'.join(panels)}")
+
+
+def _size_line(n: int, k: int, s: int, padding: str, lang: str) -> int | None:
+    """The output-size formula with the numbers filled in; None if it does not fit."""
+    try:
+        out = cnn.output_size(n, k, s, padding)
+    except ValueError:
+        st.warning(t("cnn.err.no_fit", lang, k=k, n=n), icon=":material/warning:")
+        return None
+    left, right = st.columns([4, 1], vertical_alignment="center")
+    left.latex(cnn.output_size_formula(n, k, s, padding))
+    right.metric(t("cnn.output_size", lang), f"{out} × {out}")
+    return out
+
+
+def _pool_controls(lang: str) -> tuple[str, str, int, int, str]:
+    """Mode, input (``relu``/``image``), size, stride and padding of the pooling."""
+    T = _tr(lang)
+    cols = st.columns([1.1, 1.3, 1.1, 1.1, 1.5])
+    with cols[0]:
+        mode = _segmented(
+            "cnn_pool",
+            T("cnn.pool_mode"),
+            cnn.POOL_MODES,
+            "max",
+            format_func=lambda m: T(f"cnn.pool.{m}"),
+        )
+    with cols[1]:
+        source = _segmented(
+            "cnn_pool_input",
+            T("cnn.pool_input"),
+            ["relu", "image"],
+            "relu",
+            format_func=lambda s: T(f"cnn.pool_input.{s}"),
+        )
+    with cols[2]:
+        size = _segmented(
+            "cnn_pool_size",
+            T("cnn.pool_size"),
+            [2, 3],
+            2,
+            format_func=_square,
+        )
+    with cols[3]:
+        stride = _segmented("cnn_pool_stride", T("cnn.pool_stride"), [1, 2, 3], 2)
+    with cols[4]:
+        padding = _segmented(
+            "cnn_pool_padding",
+            T("cnn.padding"),
+            cnn.PADDINGS,
+            "valid",
+            format_func=lambda p: T(f"cnn.padding.{p}"),
+        )
+    return mode, source, size, stride, padding
+
+
+def convolution(lang: str) -> None:
+    """Tab 1: a convolution and a pooling, one output cell at a time."""
+    T = _tr(lang)
+    c_image, c_kernel, c_geometry = st.columns(3, gap="large")
+    with c_image:
+        image = _input_image(lang)
+    with c_kernel:
+        kernel = _kernel(lang)
+    with c_geometry:
+        stride = _segmented("cnn_stride", T("cnn.stride"), [1, 2, 3], 1)
+        padding = _segmented(
+            "cnn_padding",
+            T("cnn.padding"),
+            cnn.PADDINGS,
+            "valid",
+            format_func=lambda p: T(f"cnn.padding.{p}"),
+        )
+        st.caption(T("cnn.formula.symbols"))
+        if padding == "same":
+            st.caption(T("cnn.formula.same_note"))
+    if image is None or kernel is None:
+        return
+    n, k = image.shape[0], kernel.shape[0]
+    st.subheader(T("cnn.section.step"))
+    if _size_line(n, k, stride, padding, lang) is None:
+        return
+    steps = cnn.conv_steps(image, kernel, stride, padding)
+    index = _step_slider(T("cnn.step"), steps, "cnn_step", lang)
+    _step_figures(
+        figures.conv_step_figure,
+        steps,
+        index,
+        "cnn_conv",
+        lang,
+        (("input",), ("kernel", "products"), ("output",)),
+        "cnn.fig.conv_step",
+    )
+    st.caption(T("cnn.cross_correlation"))
+    with st.expander(T("cnn.fig.windows_1d"), icon=":material/straighten:"):
+        fig = figures.windows_1d_figure(n, k, stride, padding, lang=lang)
+        charts.plotly(fig, key="cnn_windows_fig")
+
+    st.subheader(T("cnn.section.pool"))
+    mode, source, size, pool_stride, pool_padding = _pool_controls(lang)
+    pool_input = np.maximum(steps.output, 0.0) if source == "relu" else image
+    if _size_line(pool_input.shape[0], size, pool_stride, pool_padding, lang) is None:
+        return
+    pooled = cnn.pool_steps(pool_input, size, pool_stride, pool_padding, mode)
+    index = _step_slider(T("cnn.step"), pooled, "cnn_pool_step", lang)
+    key = "cnn.fig.max_step" if mode == "max" else "cnn.fig.average_step"
+    _step_figures(
+        figures.pool_step_figure,
+        pooled,
+        index,
+        "cnn_pool",
+        lang,
+        (("input",), ("window",), ("output",)),
+        key,
+    )
+    if pool_padding == "same":
+        st.caption(T("cnn.pool_same_note"))
+
+
+# ----------------------------------------------------------------------------
+# Tab 2: design and train a CNN
+# ----------------------------------------------------------------------------
+
+
+def use_digits() -> None:
+    state.apply({"cnn_dataset": "digits"})
+
+
+def cnn_controls(lang: str) -> cnn.CNNConfig | None:
+    """The architecture and training controls; ``None`` if the data is unavailable.
+
+    Their keys are :data:`dlcore.cnn.CNN_CONTROLS` (presets and links set them).
+    """
+    T = _tr(lang)
+    dataset = state.select(
+        "cnn_dataset",
+        T("cnn.dataset"),
+        DATASETS,
+        D.dataset,
+        format_func=lambda n: T(f"cnn.ds.{n}"),
+    )
+    blocks = state.slider("cnn_blocks", T("cnn.num_blocks"), 1, 3, D.num_blocks, 1)
+    filters = _stepped("cnn_filters", T("cnn.filters"), FILTERS, D.filters)
+    kernel_size = _segmented(
+        "cnn_train_kernel",
+        T("cnn.kernel_size"),
+        [3, 5],
+        D.kernel_size,
+        format_func=_square,
+    )
+    pooling = _segmented(
+        "cnn_pooling",
+        T("cnn.pool_mode"),
+        cnn.CNN_POOLINGS,
+        D.pooling,
+        format_func=lambda p: T(f"cnn.pool.{p}"),
+    )
+    dropout = _stepped("cnn_dropout", T("cnn.dropout"), DROPOUTS, D.dropout)
+    batch_norm = state.toggle("cnn_bn", T("cnn.batch_norm"), D.batch_norm)
+    augmentation = state.multiselect(
+        "cnn_aug",
+        T("cnn.augmentation"),
+        cnn.AUGMENTATIONS,
+        list(D.augmentation),
+        format_func=lambda a: T(f"cnn.aug.{a}"),
+        widget="pills",
+        wrap=True,
+    )
+    optimizer = _segmented(
+        "cnn_optimizer",
+        T("cnn.optimizer"),
+        cnn.OPTIMIZERS,
+        D.optimizer,
+        format_func=lambda o: T(f"cnn.opt.{o}"),
+    )
+    rate = _stepped("cnn_lr", T("cnn.learning_rate"), LEARNING_RATES, D.learning_rate)
+    c3, c4 = st.columns(2)
+    with c3:
+        epochs = _stepped("cnn_epochs", T("cnn.epochs"), EPOCHS, D.epochs)
+    with c4:
+        batch = _stepped("cnn_batch", T("cnn.batch_size"), BATCH_SIZES, D.batch_size)
+    seed = state.number("cnn_seed", T("common.seed"), 0, 9999, D.seed, 1)
+    if dataset != "digits" and dataset_missing(dataset):
+        st.error(
+            T("cnn.data_unavailable", name=T(f"cnn.ds.{dataset}")),
+            icon=":material/cloud_off:",
+        )
+        st.button(
+            T("cnn.use_digits"),
+            key="cnn_use_digits",
+            on_click=use_digits,
+            icon=":material/grid_on:",
+        )
+        return None
+    if dataset != "digits":
+        st.caption(T("cnn.big_data_note"))
+    return cnn.CNNConfig(
+        dataset=dataset,
+        num_blocks=blocks,
+        filters=filters,
+        kernel_size=kernel_size,
+        pooling=pooling,
+        dropout=dropout,
+        batch_norm=batch_norm,
+        augmentation=tuple(a for a in cnn.AUGMENTATIONS if a in augmentation),
+        optimizer=optimizer,
+        learning_rate=rate,
+        epochs=epochs,
+        batch_size=batch,
+        seed=int(seed),
+    )
+
+
+def structure(config: cnn.CNNConfig, lang: str) -> None:
+    """Layer tables of the CNN and of a Dense network of similar size."""
+    T = _tr(lang)
+    st.subheader(T("cnn.section.layers"))
+    cnn_table, dense_table = layer_tables(config)
+    headers = {c: T(f"cnn.col.{c}") for c in cnn_table.columns}
+    pairs = ((cnn_table, "cnn"), (dense_table, "dense"))
+    for column, (table, name) in zip(st.columns(2, gap="large"), pairs, strict=True):
+        total = T("cnn.total_params", count=int(table["params"].sum()))
+        column.markdown(f"**{T(f'cnn.fig.{name}')}** · {total}")
+        column.dataframe(
+            table.rename(columns=headers), hide_index=True, key=f"cnn_table_{name}"
+        )
+    c_fig, c_note = st.columns([3, 2], gap="large", vertical_alignment="center")
+    fig = result_figures.param_comparison_figure(cnn_table, dense_table, lang=lang)
+    charts.plotly(fig, where=c_fig, key="cnn_params_fig")
+    c_note.markdown(T("cnn.sharing_note"))
+
+
+def results(result, lang: str) -> None:
+    """Confusion matrix (click a cell), its images, mistakes, per-class metrics.
+
+    The two class pickers stay plain Streamlit: they follow clicks on the chart
+    and their default is the worst mix-up of the current run.
+    """
+    T = _tr(lang)
+    art = result.artifacts
+    names, y_true = list(art["class_names"]), np.asarray(art["y_test"])
+    probabilities = np.asarray(art["probabilities"])
+    predicted = probabilities.argmax(1)
+    matrix = np.asarray(art["confusion"])
+    st.subheader(T("cnn.section.results"))
+    cell = cnn.most_confused_cell(matrix)
+    for key, index in (("cnn_true", cell[0]), ("cnn_pred", cell[1])):
+        if st.session_state.get(key) not in names:  # first view, or new class names
+            st.session_state[key] = names[index]
+
+    def pick() -> None:
+        chosen = cnn.selected_cell(
+            st.session_state.cnn_confusion.selection.points, names
+        )
+        if chosen is not None:
+            st.session_state.cnn_true = names[chosen[0]]
+            st.session_state.cnn_pred = names[chosen[1]]
+
+    left, right = st.columns(2, gap="large")
+    shown = (
+        names.index(st.session_state.cnn_true),
+        names.index(st.session_state.cnn_pred),
+    )
+    fig = result_figures.confusion_matrix_figure(
+        matrix, names, lang=lang, highlight=shown
+    )
+    charts.plotly(
+        fig, where=left, key="cnn_confusion", on_select=pick, selection_mode="points"
+    )
+    with right:
+        st.markdown(T("cnn.pick_cell"))
+        c1, c2 = st.columns(2)
+        true_name = c1.selectbox(T("cnn.fig.true"), names, key="cnn_true")
+        pred_name = c2.selectbox(T("cnn.fig.predicted"), names, key="cnn_pred")
+        true_class, pred_class = names.index(true_name), names.index(pred_name)
+        chosen = cnn.cell_indices(y_true, predicted, true_class, pred_class)
+        if art.get("x_test") is None:
+            st.info(T("cnn.no_test_images"))
+        elif len(chosen) == 0:
+            st.info(T("cnn.empty_cell", true=true_name, pred=pred_name))
+        else:
+            title = T(
+                "cnn.fig.cell_images", true=true_name, pred=pred_name, count=len(chosen)
+            )
+            fig = result_figures.misclassified_figure(
+                np.asarray(art["x_test"])[chosen],
+                y_true[chosen],
+                probabilities[chosen],
+                names,
+                lang=lang,
+                title=title,
+                max_images=5,
+                min_columns=5,
+            )
+            charts.plotly(fig, key="cnn_cell_fig")
+    wrong = np.asarray(art["misclassified"])[:6]
+    fig = result_figures.misclassified_figure(
+        np.asarray(art["misclassified_images"])[: len(wrong)],
+        y_true[wrong],
+        probabilities[wrong],
+        names,
+        lang=lang,
+        max_images=6,
+    )
+    charts.plotly(fig, key="cnn_wrong_fig")
+    charts.plotly(
+        result_figures.per_class_figure(art["per_class"], lang=lang),
+        key="cnn_per_class_fig",
+    )
+
+
+def train(lang: str) -> None:
+    """Tab 2: design a CNN, train it next to a Dense network, read its results."""
+    T = _tr(lang)
+    controls, main = st.columns([1, 2], gap="large")
+    with controls:
+        config = cnn_controls(lang)
+    if config is None:
+        return
+    with main:
+        result = training.run_task(
+            cnn.train_cnn,
+            config,
+            lang=lang,
+            key="cnn_train",
+            epochs=config.epochs,
+            code=cnn.code_cnn(config),
+            code_file="cnn_digits.py",
+        )
+        if ok(result):
+            m = result.metrics
+            cols = st.columns(3)
+            cols[0].metric(T("cnn.cnn_accuracy"), f"{m['test_accuracy']:.1%}")
+            if "dense_test_accuracy" in m:
+                cols[1].metric(
+                    T("cnn.dense_accuracy"), f"{m['dense_test_accuracy']:.1%}"
+                )
+            cols[2].metric(T("cnn.num_params"), f"{int(m['num_params']):,}")
+            art = result.artifacts
+            st.download_button(
+                T("cnn.download_model"),
+                file_name="cnn.keras",
+                key="cnn_download_model",
+                data=lambda: cnn.model_bytes(
+                    config, art["weights"], art["input_shape"], art["num_classes"]
+                ),
+                mime="application/octet-stream",
+                on_click="ignore",
+                icon=":material/download:",
+            )
+    structure(config, lang)
+    if ok(result):
+        results(result, lang)
+
+
+# ----------------------------------------------------------------------------
+# Tab 3: inside the trained network
+# ----------------------------------------------------------------------------
+
+
+def _test_image(art: dict, lang: str) -> tuple[np.ndarray, int]:
+    x = art.get("x_test")
+    x, y = (art["examples"], art["example_labels"]) if x is None else (x, art["y_test"])
+    _fallback("cnn_test_index", range(len(x)), 0)
+    index = state.slider(
+        "cnn_test_index", t("cnn.test_image", lang), 0, len(x) - 1, 0, 1
+    )
+    return np.asarray(x[index]).squeeze(), int(y[index])
+
+
+def _feature_maps(maps: dict[str, np.ndarray], lang: str) -> None:
+    layers = list(maps.items())
+    for start in range(0, len(layers), 2):  # conv + pool of one block side by side
+        pair = layers[start : start + 2]
+        for column, (name, values) in zip(st.columns(2), pair, strict=False):
+            fig = figures.feature_maps_figure(
+                values, name, max_channels=8, cols=4, lang=lang
+            )
+            charts.plotly(fig, where=column, key=f"cnn_maps_{name}")
+
+
+def _grad_cam(model, lock, image, probabilities, names, convs, lang: str) -> None:
+    T = _tr(lang)
+    st.subheader(T("cnn.section.grad_cam"))
+    predicted = int(np.argmax(probabilities))
+    runner_up = int(np.argsort(probabilities)[-2])
+    c1, c2 = st.columns(2)
+    with c1:
+        _fallback("cnn_cam_layer", convs, convs[-1])
+        layer = state.select("cnn_cam_layer", T("cnn.layer"), convs, convs[-1])
+    with c2:
+        _fallback("cnn_cam_class", names, names[runner_up])
+        other = state.select(
+            "cnn_cam_class", T("cnn.cam_class"), names, names[runner_up]
+        )
+    pairs = (("predicted", predicted), ("chosen", names.index(other)))
+    for column, (role, cls) in zip(st.columns(2), pairs, strict=True):
+        with lock:
+            cam = cnn.grad_cam(model, image, cls, layer)
+        label_text = T("cnn.cam_label", name=names[cls], prob=float(probabilities[cls]))
+        fig = figures.grad_cam_figure(
+            image, cam, label=label_text, layer_name=layer, lang=lang
+        )
+        charts.plotly(fig, where=column, key=f"cnn_cam_{role}")
+    st.caption(T("cnn.grad_cam_note"))
+
+
+def _filter_vis(config, art, model, convs, lang: str) -> None:
+    T = _tr(lang)
+    st.subheader(T("cnn.section.filter_vis"))
+    c1, c2 = st.columns([1, 2], gap="large")
+    with c1:
+        _fallback("cnn_vis_layer", convs, convs[0])
+        vis_layer = state.select("cnn_vis_layer", T("cnn.layer"), convs, convs[0])
+        count = int(model.get_layer(vis_layer).output.shape[-1])
+        first = 0
+        if count > 8:
+            _fallback("cnn_vis_first", range(0, count - 7, 8), 0)  # fewer filters
+            first = state.slider(
+                "cnn_vis_first", T("cnn.first_filter"), 0, count - 8, 0, 8
+            )
+        st.caption(T("cnn.filter_vis_note"))
+    pictures, indices = filter_images(config, art, vis_layer, first)
+    fig = figures.filter_visualization_figure(
+        pictures, indices, vis_layer, lang=lang, cols=4
+    )
+    charts.plotly(fig, where=c2, key="cnn_vis_fig")
+
+
+def inside(lang: str) -> None:
+    """Tab 3: filters, feature maps, Grad-CAM, filter visualisation, translation."""
+    T = _tr(lang)
+    with st.expander(T("cnn.change_network"), icon=":material/tune:"):
+        config = cnn_controls(lang)
+    if config is None:
+        return
+    result = training.run_task(
+        cnn.train_cnn,
+        config,
+        lang=lang,
+        key="cnn_inside",
+        epochs=config.epochs,
+        show_curves=False,
+        pin=False,  # the Train tab compares runs; this tab opens one up
+    )
+    if not ok(result):
+        st.info(T("cnn.inside_needs_training"))
+        return
+    art, names = result.artifacts, list(result.artifacts["class_names"])
+    st.markdown(
+        T(
+            "cnn.inspecting",
+            blocks=config.num_blocks,
+            filters=config.filters,
+            accuracy=result.metrics["test_accuracy"],
+        )
+    )
+    model, lock = trained_model(config, art)
+
+    st.subheader(T("cnn.section.filters"))
+    with lock:
+        kernels = cnn.first_layer_filters(model)
+    charts.plotly(figures.filters_figure(kernels, lang=lang), key="cnn_filters_fig")
+
+    st.subheader(T("cnn.section.maps"))
+    left, right = st.columns([1, 2], gap="large")
+    with left:
+        image, label = _test_image(art, lang)
+        title = T("cnn.digit_title", label=names[label])
+        fig = figures.image_figure(image, title=title, lang=lang, text=False)
+        charts.plotly(fig, key="cnn_test_fig")
+    with lock:
+        probabilities = cnn.predict(model, image[None, ..., None])[0]
+        maps = cnn.feature_maps(model, image)
+    fig = result_figures.prediction_figure(
+        probabilities, names, true_class=label, lang=lang
+    )
+    charts.plotly(fig, where=right, key="cnn_prediction_fig")
+    _feature_maps(maps, lang)
+
+    convs = [name for name in maps if name.startswith("conv")]
+    _grad_cam(model, lock, image, probabilities, names, convs, lang)
+    _filter_vis(config, art, model, convs, lang)
+
+    st.subheader(T("cnn.section.translation"))
+    if "translation" not in art:
+        st.info(T("cnn.no_baseline"))
+        return
+    charts.plotly(
+        result_figures.translation_figure(art["translation"], lang=lang),
+        key="cnn_translation_fig",
+    )
+    st.caption(T("cnn.translation_note"))
+
+
+# ----------------------------------------------------------------------------
+# Tab 4: transfer learning
+# ----------------------------------------------------------------------------
+
+
+def transfer(lang: str) -> None:
+    """Tab 4: a conv base pretrained on some digits helps learn the others."""
+    T = _tr(lang)
+    source = cnn.classes_text(DT.source_classes)
+    target = cnn.classes_text(DT.target_classes)
+    st.markdown(T("cnn.transfer_note", source=source, target=target))
+    controls = (
+        ("cnn_tl_filters", "cnn.filters", (8, 16, 32), DT.filters),
+        ("cnn_tl_pretrain", "cnn.pretrain_epochs", (2, 5, 10, 20), DT.pretrain_epochs),
+        ("cnn_tl_steps", "cnn.num_steps", (60, 120, 240), DT.num_steps),
+    )
+    values = []
+    for column, (key, label, options, default) in zip(
+        st.columns(3), controls, strict=True
+    ):
+        with column:
+            values.append(_stepped(key, T(label), options, default))
+    filters, pretrain, steps = values
+    config = cnn.TransferConfig(
+        filters=filters, pretrain_epochs=pretrain, num_steps=steps
+    )
+    result = training.run_task(
+        cnn.train_transfer,
+        config,
+        lang=lang,
+        key="cnn_transfer",
+        show_curves=False,
+        code=cnn.code_transfer(config),
+        code_file="cnn_transfer.py",
+    )
+    if not ok(result):
+        return
+    st.metric(
+        T("cnn.pretrain_accuracy", source=source),
+        f"{result.metrics['pretrain_accuracy']:.1%}",
+    )
+    curves = result.artifacts["curves"]
+    charts.plotly(
+        result_figures.transfer_figure(curves, target=target, lang=lang),
+        key="cnn_transfer_fig",
+    )
+    summary = cnn.transfer_summary(curves)
+    if summary:
+        strategy = {k: T(f"cnn.fig.{summary[k]}") for k in ("best_small", "best_large")}
+        st.markdown(T("cnn.transfer_summary", **{**summary, **strategy}))
+    st.caption(T("cnn.transfer_honest"))
