@@ -367,3 +367,56 @@ def test_adding_a_page_is_its_own_files_plus_one_registry_line(tmp_path):
         env={**os.environ, **env},
     )
     assert out.returncode == 0 and "SCRATCH OK" in out.stdout, out.stderr[-3000:]
+
+
+# --- every chart readable from the back of a room --------------------------------------
+
+
+def _font_sizes(node, path=""):
+    """Every explicit font size in a Plotly figure spec: (path, size)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            here = f"{path}.{key}"
+            if key in ("font", "tickfont", "textfont", "titlefont") and isinstance(
+                value, dict
+            ):
+                size = value.get("size")
+                sizes = size if isinstance(size, list) else [size]
+                yield from ((here, s) for s in sizes if isinstance(s, (int, float)))
+            yield from _font_sizes(value, here)
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _font_sizes(value, f"{path}[{i}]")
+
+
+def _views(page) -> list[dict[str, str]]:
+    """The default view and each training task's tab."""
+    views = [{"lang": "en"}]
+    for task in page.tasks:
+        if task.tab:
+            views.append({"lang": "en", f"{page.prefix}_tab": task.tab})
+    return [dict(v) for v in {tuple(sorted(v.items())): v for v in views}.values()]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.slug)
+def test_every_chart_has_large_text_and_labelled_log_axes(page):
+    from conftest import plotly_specs
+
+    from dlcore.figures import theme
+
+    for params in _views(page):
+        at = open_page(page.slug, params)
+        assert not exceptions(at), exceptions(at)
+        for spec in plotly_specs(at):
+            title = (spec["layout"].get("title") or {}).get("text", "")
+            small = [(p, s) for p, s in _font_sizes(spec) if s < theme.MIN_FONT_SIZE]
+            assert not small, (params, title, small[:5])
+            for name, axis in spec["layout"].items():
+                if not name.startswith(("xaxis", "yaxis")) or not isinstance(
+                    axis, dict
+                ):
+                    continue
+                if axis.get("type") == "log":
+                    labels = axis.get("ticktext") or []
+                    assert len(labels) >= 2, (params, title, name, axis)

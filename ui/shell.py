@@ -27,6 +27,20 @@ ROOT = Path(__file__).resolve().parents[1]
 PAGES_DIR = ROOT / "pages"
 
 
+#: Global CSS (no user text): formulas scroll instead of being cut on a phone;
+#: a container keyed ``sticky_<name>`` stays in view on a phone while the
+#: controls below it scroll (the result next to the slider being moved).
+STYLE = """<style>
+.katex-display { overflow-x: auto; overflow-y: hidden; padding: 2px 0 6px; }
+.stMarkdown, .stCaption { overflow-wrap: anywhere; }
+@media (max-width: 640px) {
+  div[class*="st-key-sticky_"] {
+    position: sticky; top: 2.9rem; z-index: 50;
+    background: var(--st-background-color, #ffffff);
+    border-bottom: 1px solid #e6e6e6;
+  }
+}
+</style>"""
 HOME = "home"  # the default page
 _run = threading.local()  # every Streamlit (re)run gets a fresh thread
 
@@ -94,8 +108,9 @@ def navigation() -> st.navigation:
         page_title=t("app.title", current_lang()),
         page_icon=":material/school:",
         layout="wide",
-        initial_sidebar_state="expanded",
+        initial_sidebar_state="auto",  # closed on a phone, open on a desktop
     )
+    st.html(STYLE)
     lang = _init_language()
     sections: dict[str, list[st.Page]] = {}
     for spec in available_pages():

@@ -27,6 +27,7 @@ LIVE_REDRAW_SECONDS = 0.3
 #: Pinned runs kept per task and browser session.
 MAX_PINS = 8
 _PINS = "_pins"  # session key: {task key: [compare.Pin, ...]}
+_LAST = "_last_result"  # session key: {task key: (config, last finished result)}
 
 
 @st.cache_resource(show_spinner=False)
@@ -72,6 +73,7 @@ def run_task(
     show_curves: bool = True,
     run_names: Callable[[str], str] | None = None,
     pin: bool = True,
+    render: Callable[[Any, Any, str], None] | None = None,
 ) -> Any | None:
     """Train ``fn(config)`` through the shared service, showing live progress.
 
@@ -86,6 +88,16 @@ def run_task(
         show_curves: Draw the final learning curves.
         run_names: Legend label of each run (several runs), live and final.
         pin: Offer "Pin this run" and the comparison of pinned runs.
+        render: ``render(config, result, tag)`` draws the page's own view of a result
+            (decision boundary, metrics…) in the training slot: the finished
+            result (``tag="final"``) and, while a new run trains, the last
+            finished one labelled as such (``tag="previous"``). Use ``tag`` in
+            element keys.
+
+    Everything below the Retrain button is drawn in one slot that is replaced
+    as a whole, so the last run's curves and metrics never sit greyed out
+    under the live chart, and the last finished picture stays in view
+    (labelled) until the new one is ready.
 
     Returns:
         The task's result, or ``None`` when it failed or was cancelled (a
@@ -94,34 +106,44 @@ def run_task(
     retrain = st.button(
         t("train.retrain", lang), key=f"{key}_retrain", icon=":material/refresh:"
     )
+    slot = st.empty()
     svc = service()
     handle = svc.submit(fn, config, force=retrain)
     snap = handle.snapshot()
     if not snap.finished:
-        snap = _watch(handle, lang=lang, key=key, epochs=epochs, run_names=run_names)
-    if snap.state == jobs.FAILED:
-        st.error(t("train.failed", lang, error=snap.error), icon=":material/error:")
-        return None
-    if snap.state == jobs.CANCELLED or snap.result is None:
-        st.info(t("train.cancelled", lang))
-        return None
-    result = snap.result
-    _status_line(result, lang, from_cache=snap.from_cache)
-    if (
-        show_curves
-        and getattr(result, "history", None) is not None
-        and len(result.history)
-    ):
-        charts.plotly(
-            training_figures.curves_figure(
-                result.history, epochs=epochs, lang=lang, run_names=run_names
-            ),
-            key=f"{key}_curves",
-        )
-    if code:
-        code_panel(code, lang=lang, key=key, file_name=code_file)
-    if pin and getattr(result, "history", None) is not None and len(result.history):
-        compare_panel(key, config, result, lang=lang, run_names=run_names)
+        with slot.container():
+            previous = st.session_state.get(_LAST, {}).get(key)
+            if render is not None and previous is not None:
+                st.caption(t("train.previous", lang))
+                render(*previous, "previous")
+            snap = _watch(
+                handle, lang=lang, key=key, epochs=epochs, run_names=run_names
+            )
+    with slot.container():
+        if snap.state == jobs.FAILED:
+            st.error(t("train.failed", lang, error=snap.error), icon=":material/error:")
+            return None
+        if snap.state == jobs.CANCELLED or snap.result is None:
+            st.info(t("train.cancelled", lang))
+            return None
+        result = snap.result
+        if getattr(result, "status", "finished") == "finished":
+            st.session_state.setdefault(_LAST, {})[key] = (config, result)
+        _status_line(result, lang, from_cache=snap.from_cache)
+        if render is not None:
+            render(config, result, "final")
+        history = getattr(result, "history", None)
+        if show_curves and history is not None and len(history):
+            charts.plotly(
+                training_figures.curves_figure(
+                    history, epochs=epochs, lang=lang, run_names=run_names
+                ),
+                key=f"{key}_curves",
+            )
+        if code:
+            code_panel(code, lang=lang, key=key, file_name=code_file)
+        if pin and history is not None and len(history):
+            compare_panel(key, config, result, lang=lang, run_names=run_names)
     return result
 
 

@@ -12,6 +12,10 @@ True
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
+import numpy as np
 import plotly.graph_objects as go
 
 #: Categorical colours (Tableau 10); the first is also the app's primary colour.
@@ -37,7 +41,9 @@ FONT_FAMILY = (
     "Source Sans Pro, Noto Sans SC, Noto Sans CJK SC, PingFang SC, "
     "Microsoft YaHei, sans-serif"
 )
-FONT_SIZE = 15
+FONT_SIZE = 15  # px; no chart text is smaller than MIN_FONT_SIZE
+MIN_FONT_SIZE = 14
+TEXT_COLOR = "#262730"  # near-black: readable from the back of a room
 HEIGHT = 380  # default chart height in px
 SMALL_HEIGHT = 280
 TALL_HEIGHT = 480
@@ -61,7 +67,7 @@ def styled(
     fig.update_layout(
         template="plotly_white",
         height=height,
-        font={"family": FONT_FAMILY, "size": FONT_SIZE},
+        font={"family": FONT_FAMILY, "size": FONT_SIZE, "color": TEXT_COLOR},
         title={"text": title, "x": 0.0, "xanchor": "left"} if title else None,
         margin={"l": 60, "r": 20, "t": 50 if title else 20, "b": 50},
         colorway=list(COLORS),
@@ -79,6 +85,17 @@ def styled(
         fig.update_xaxes(title_text=x_title)
     if y_title is not None:
         fig.update_yaxes(title_text=y_title)
+
+    def readable(axis: Any) -> None:  # dark ticks and titles, ≥ FONT_SIZE
+        axis.update(
+            tickfont_size=max(axis.tickfont.size or FONT_SIZE, MIN_FONT_SIZE),
+            tickfont_color=axis.tickfont.color or TEXT_COLOR,
+            title_font_size=max(axis.title.font.size or FONT_SIZE, MIN_FONT_SIZE),
+            title_font_color=axis.title.font.color or TEXT_COLOR,
+        )
+
+    fig.for_each_xaxis(readable)
+    fig.for_each_yaxis(readable)
     return fig
 
 
@@ -151,3 +168,80 @@ def for_projector(fig: go.Figure, scale: float = PROJECTOR_SCALE) -> go.Figure:
         for bar in bars:
             bar.tickfont.size = bigger(bar.tickfont.size)
     return fig
+
+
+def number_text(value: float) -> str:
+    """A tick label that reads as the full value: ``0.5``, ``20``, ``1e-05``.
+
+    >>> [number_text(v) for v in (0.5, 0.05, 2.0, 2000.0, 1e-5, 3e7)]
+    ['0.5', '0.05', '2', '2000', '1e-05', '3e+07']
+    """
+    return f"{value:.6g}" if 1e-4 <= abs(value) < 1e6 else f"{value:.0e}"
+
+
+def log_ticks(low: float, high: float, *, max_ticks: int = 8) -> list[float]:
+    """Tick values for a log axis spanning ``[low, high]`` (data units, > 0).
+
+    The 1-2-5 sequence (1-10 over many decades), thinned to at most
+    ``max_ticks``; always at least two ticks inside the range, however narrow
+    (a loss that stays near 2.3 gets e.g. 2.2, 2.3, 2.4).
+
+    >>> log_ticks(0.04, 0.9)
+    [0.05, 0.1, 0.2, 0.5]
+    >>> len(log_ticks(2.25, 2.35)) >= 2
+    True
+    """
+    if not (0 < low < high) or not math.isfinite(high):
+        raise ValueError(f"log_ticks needs 0 < low < high, got {low!r}, {high!r}")
+    first, last = math.floor(math.log10(low)), math.ceil(math.log10(high))
+    for mantissas in ((1, 2, 5), (1, 2, 3, 4, 5, 6, 7, 8, 9)):
+        ticks = [
+            float(f"{m * 10.0**e:.12g}")
+            for e in range(first, last + 1)
+            for m in mantissas
+            if low <= m * 10.0**e <= high
+        ]
+        if len(ticks) >= 2:
+            break
+    if len(ticks) < 2:  # a range narrower than one 1-9 step
+        span = high - low
+        digits = max(0, -math.floor(math.log10(span)) + 1)
+        ticks = sorted({round(v, digits) for v in np.linspace(low, high, 4)[1:3]})
+        ticks = [v for v in ticks if low <= v <= high] or [low, high]
+        if len(ticks) < 2:
+            ticks = [float(f"{low:.3g}"), float(f"{high:.3g}")]
+    if len(ticks) > max_ticks:  # many decades: powers of ten only
+        tens = [v for v in ticks if math.isclose(math.log10(v) % 1, 0, abs_tol=1e-9)]
+        step = max(1, math.ceil(len(tens) / max_ticks))
+        ticks = tens[::step] if len(tens) >= 2 else ticks[:: len(ticks) // 2]
+    return ticks
+
+
+def log_axis(fig: go.Figure, values: Any, *, axis: str = "y", **selector: Any) -> None:
+    """Make an axis logarithmic with full-value labels (never "5" for 0.5).
+
+    ``values`` are the data drawn on that axis; non-positive and non-finite
+    ones are ignored. The range gets a small margin; ``selector`` (``row=``,
+    ``col=``) picks a subplot. Falls back to a linear axis when no value is
+    positive.
+    """
+    parts = values if isinstance(values, (list, tuple)) else [values]
+    arrays = [np.asarray(part, dtype=float).ravel() for part in parts]
+    data = np.concatenate(arrays) if arrays else np.array([])
+    data = data[np.isfinite(data) & (data > 0)]
+    update = fig.update_yaxes if axis == "y" else fig.update_xaxes
+    if data.size == 0:
+        update(type="linear", **selector)
+        return
+    low, high = float(data.min()), float(data.max())
+    if high / low < 1.02:  # (almost) constant: widen so the ticks have room
+        low, high = low / 1.05, high * 1.05
+    pad = (math.log10(high) - math.log10(low)) * 0.04
+    ticks = log_ticks(low, high)
+    update(
+        type="log",
+        range=[math.log10(low) - pad, math.log10(high) + pad],
+        tickvals=ticks,
+        ticktext=[number_text(v) for v in ticks],
+        **selector,
+    )

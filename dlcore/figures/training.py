@@ -100,7 +100,8 @@ def curves_figure(
                 )
         fig.update_yaxes(title_text=_label(name, lang), row=1, col=col)
         if name == "loss":
-            fig.update_yaxes(type="log", dtick="D2", row=1, col=col)  # 1-2-5 labels
+            values = [history[c] for c in (name, f"val_{name}") if c in history]
+            theme.log_axis(fig, values, row=1, col=col)  # full-value labels
         fig.update_xaxes(
             title_text=t("common.epoch", lang),
             range=[0.5, epochs + 0.5] if epochs else None,
@@ -163,5 +164,5 @@ def compare_figure(
         y_title=f"{_label(base, lang)} ({split})",
     )
     if base == "loss":
-        fig.update_yaxes(type="log", dtick="D2")
+        theme.log_axis(fig, [p.history[metric] for p in pins])
     return fig

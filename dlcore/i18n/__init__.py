@@ -45,9 +45,21 @@ def normalize_lang(value: object) -> str | None:
 def t(key: str, lang: str = "en", **kwargs: object) -> str:
     """Translate ``key`` into ``lang`` and fill ``{placeholders}`` from kwargs.
 
+    Plurals: when ``count`` is 1 and the catalogue has ``<key>.one``, that
+    entry is used ("1 test image" / "{count} test images"; Chinese has one
+    form, so both entries may say the same).
+
     An unknown key is returned as is (visible in the UI and caught by tests)
     rather than raising, so a missing string never crashes a lesson.
+
+    >>> CATALOG["doc.images"] = ("{count} images", "{count} 张图像")
+    >>> CATALOG["doc.images.one"] = ("{count} image", "{count} 张图像")
+    >>> t("doc.images", "en", count=1), t("doc.images", "en", count=3)
+    ('1 image', '3 images')
+    >>> del CATALOG["doc.images"], CATALOG["doc.images.one"]
     """
+    if kwargs.get("count") == 1 and f"{key}.one" in CATALOG:
+        key = f"{key}.one"
     pair = CATALOG.get(key)
     if pair is None:
         return key

@@ -57,6 +57,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "在第 {epoch} 轮发散：损失变成了 NaN/∞。对这个设置来说学习率可能过大，请调小。",
     ),
     "train.cancelled": ("Training was cancelled.", "训练已取消。"),
+    "train.previous": (
+        "The last finished run (a new one is training below):",
+        "上一次完成的运行（新的运行正在下方训练）：",
+    ),
     "train.failed": ("Training failed: {error}", "训练失败：{error}"),
     "train.retrain": ("Retrain", "重新训练"),
     "train.curves": ("Learning curves", "学习曲线"),

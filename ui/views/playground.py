@@ -106,13 +106,11 @@ def controls(lang: str) -> playground.PlaygroundConfig:
 
 
 def result(config: playground.PlaygroundConfig, lang: str) -> None:
-    """Train (live curves, cached) and show the metrics and the decision boundary."""
+    """Train (live curves, cached) and show the metrics and the decision boundary.
 
-    def T(key: str, **kwargs: object) -> str:
-        return t(key, lang, **kwargs)
-
-    boundary = st.empty()
-    result = training.run_task(
+    While a new run trains, the last finished boundary stays in view, labelled.
+    """
+    training.run_task(
         playground.train_playground,
         config,
         lang=lang,
@@ -120,23 +118,26 @@ def result(config: playground.PlaygroundConfig, lang: str) -> None:
         epochs=config.epochs,
         code=playground.code_playground(config),
         code_file="mlp_playground.py",
+        render=lambda cfg, res, tag: _boundary(cfg, res, tag, lang),
     )
-    if result is not None and result.status == "finished":
-        m = result.metrics
-        cols = st.columns(3)
-        cols[0].metric(T("pg.train_acc"), f"{m['accuracy']:.1%}")
-        cols[1].metric(T("pg.val_acc"), f"{m['val_accuracy']:.1%}")
-        cols[2].metric(T("pg.val_loss"), f"{m['val_loss']:.3f}")
-        art = result.artifacts
-        with boundary.container():
-            charts.plotly(
-                figures.boundary_figure(
-                    playground.load_data(config),
-                    art["grid_x"],
-                    art["grid_y"],
-                    art["surface"],
-                    lang=lang,
-                ),
-                key="pg_boundary",
-            )
-            st.caption(T("pg.boundary_note"))
+
+
+def _boundary(config: playground.PlaygroundConfig, result, tag: str, lang: str) -> None:
+    """The decision boundary and the headline metrics of one finished run."""
+    if result.status != "finished":
+        return
+    m = result.metrics
+    cols = st.columns(3)
+    cols[0].metric(t("pg.train_acc", lang), f"{m['accuracy']:.1%}")
+    cols[1].metric(t("pg.val_acc", lang), f"{m['val_accuracy']:.1%}")
+    cols[2].metric(t("pg.val_loss", lang), f"{m['val_loss']:.3f}")
+    art = result.artifacts
+    figure = figures.boundary_figure(
+        playground.load_data(config),
+        art["grid_x"],
+        art["grid_y"],
+        art["surface"],
+        lang=lang,
+    )
+    charts.plotly(figure, key=f"pg_boundary_{tag}")
+    st.caption(t("pg.boundary_note", lang))
