@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import os
+import sys
 
 # A 2-core classroom server: one intra-op pool sized to the machine, one
 # inter-op thread (the graphs here are small and sequential), quiet logs, and
@@ -26,6 +27,39 @@ os.environ.setdefault("TF_NUM_INTEROP_THREADS", "1")
 os.environ.setdefault("TF_FORCE_GPU_ALLOW_GROWTH", "true")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("ABSL_MIN_LOG_LEVEL", "3")
+
+#: Linux exposes this device file when an NVIDIA driver is loaded.
+NVIDIA_DEVICE = "/dev/nvidiactl"
+
+
+def _import_tensorflow() -> None:
+    """Import TensorFlow and probe the GPU; without an NVIDIA driver, silently.
+
+    Without a driver, TensorFlow's CUDA probe writes "failed call to cuInit:
+    ... UNKNOWN ERROR (303)" to the process's stderr (C++ logging, before
+    ``TF_CPP_MIN_LOG_LEVEL`` applies). On a CPU-only server that line is noise
+    that reads like a failure, so stderr is pointed at /dev/null for the
+    import. Set ``DLCORE_TF_LOGS=1`` to see it. Import errors still raise.
+    """
+    if os.path.exists(NVIDIA_DEVICE) or os.environ.get("DLCORE_TF_LOGS"):
+        import tensorflow
+        return
+    saved = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    try:
+        import tensorflow
+
+        tensorflow.config.list_physical_devices("GPU")  # the CUDA probe runs here
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
+# Runs once, under the import lock, before any dlcore module imports Keras.
+if "tensorflow" not in sys.modules:
+    _import_tensorflow()
 
 
 @functools.lru_cache(maxsize=1)

@@ -169,13 +169,14 @@ def _runtime_panel(lang: str) -> None:
     from ui import training  # local: avoids an import cycle at start-up
 
     with st.sidebar.expander(t("runtime.title", lang), icon=":material/memory:"):
-        info = training.device_info()
-        stats = training.service().stats()
+        info = training.device_info()  # None while TensorFlow loads
+        stats = training.service().stats()  # starts the training worker early
+        loading = t("runtime.loading", lang)
         rows = {
-            t("runtime.tensorflow", lang): info["tensorflow"],
-            t("runtime.keras", lang): info["keras"],
+            t("runtime.tensorflow", lang): info["tensorflow"] if info else loading,
+            t("runtime.keras", lang): info["keras"] if info else loading,
             "Streamlit": importlib.metadata.version("streamlit"),
-            t("runtime.device", lang): info["device"],
+            t("runtime.device", lang): info["device"] if info else loading,
             t("runtime.cached", lang): str(stats["cached"]),
             t("runtime.queue", lang): f"{stats['running']} / {stats['waiting']}",
         }

@@ -11,6 +11,7 @@ subscription, and a job nobody watches any more is cancelled.
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -48,7 +49,28 @@ def service() -> jobs.TrainingService:
 
 
 @st.cache_resource(show_spinner=False)
-def device_info() -> dict[str, Any]:
+def tensorflow_loaded() -> threading.Event:
+    """Import TensorFlow in a background thread, once per server process.
+
+    Started by the shell on the first visit after a server start, so the
+    sidebar does not block on a 5–15 s import; the event is set when done.
+    """
+    done = threading.Event()
+
+    def load() -> None:
+        from dlcore import runtime
+
+        runtime.device_info()
+        done.set()
+
+    threading.Thread(target=load, name="tensorflow-warm-up", daemon=True).start()
+    return done
+
+
+def device_info() -> dict[str, Any] | None:
+    """Versions and device, or ``None`` while TensorFlow is still loading."""
+    if not tensorflow_loaded().is_set():
+        return None
     from dlcore import runtime
 
     return runtime.device_info()

@@ -19,6 +19,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "runtime.device": ("Device", "设备"),
     "runtime.cached": ("Cached results", "已缓存结果"),
     "runtime.queue": ("Trainings running / waiting", "正在训练 / 排队"),
+    "runtime.loading": ("loading…", "加载中…"),
     # common words
     "common.epoch": ("epoch", "轮次"),
     "common.step": ("step", "步"),
