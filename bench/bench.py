@@ -232,6 +232,144 @@ def task_rows() -> list[dict]:
     return rows
 
 
+COLD_SCRIPT = """
+import json, sys, time
+start = time.perf_counter()
+from dlcore import topics
+task = topics.task_named(sys.argv[1])
+fn, config = task.train_fn, task.default_config()
+imported = time.perf_counter() - start
+first = []
+def on_progress(event):
+    if not first:
+        first.append(time.perf_counter() - start)
+result = fn(config, on_progress=on_progress)
+total = time.perf_counter() - start
+print(json.dumps({"imported": imported, "first": first[0] if first else None,
+                  "total": total, "status": result.status}))
+"""
+
+
+def cold_rows() -> list[dict]:
+    """Every registered task's default training in a fresh Python process.
+
+    What the first student after a server start waits for when the training
+    worker has not imported TensorFlow yet: interpreter start, imports, the
+    first tracing of the architecture, the training itself.
+    """
+    import json
+    import subprocess
+    import sys
+
+    from dlcore import topics
+
+    rows = []
+    for task in topics.all_tasks():
+        start = time.perf_counter()
+        out = subprocess.run(
+            [sys.executable, "-c", COLD_SCRIPT, task.name],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=900,
+            check=True,
+        )
+        wall = time.perf_counter() - start
+        data = json.loads(out.stdout.strip().splitlines()[-1])
+        rows.append(
+            {
+                "task (default config)": f"`{task.name}`",
+                "imports (s)": data["imported"],
+                "first progress (s)": data["first"],
+                "total in process (s)": data["total"],
+                "wall incl. interpreter (s)": wall,
+                "status": data["status"],
+            }
+        )
+    return rows
+
+
+def first_page_rows() -> list[dict]:
+    """A fresh server, then the first visit in headless Chromium.
+
+    Times from the browser's request: the page title drawn, the first control
+    drawn, every chart drawn.
+    """
+    import shutil
+    import socket
+    import subprocess
+    import sys
+    import tempfile
+    import urllib.request
+
+    from playwright.sync_api import sync_playwright
+
+    rows = []
+    for slug in ("home", "playground"):
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        cache = tempfile.mkdtemp()
+        command = [sys.executable, "-m", "streamlit", "run", "app.py"]
+        command += ["--server.headless=true", f"--server.port={port}"]
+        server = subprocess.Popen(
+            [*command, "--server.address=127.0.0.1"],
+            cwd=ROOT,
+            env={**os.environ, "DLCORE_CACHE_DIR": cache},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(240):
+                try:
+                    urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
+                    break
+                except OSError:
+                    time.sleep(0.25)
+            with sync_playwright() as p:
+                flags = ["--no-sandbox", "--disable-gpu"]
+                browser = p.chromium.launch(
+                    executable_path=shutil.which("chromium") or "/usr/bin/chromium",
+                    headless=True,
+                    args=[*flags, "--disable-background-networking"],
+                )
+                page = browser.new_page(viewport={"width": 1440, "height": 900})
+                start = time.perf_counter()
+                page.goto(f"{url}/{'' if slug == 'home' else slug}?lang=en")
+                page.locator("h1").first.wait_for(timeout=300_000)
+                title = time.perf_counter() - start
+                page.locator(
+                    "[data-testid='stSlider'], [data-testid='stSelectbox'], "
+                    "[data-testid='stButtonGroup']"
+                ).first.wait_for(timeout=300_000)
+                control = time.perf_counter() - start
+                page.locator(
+                    "[data-testid='stApp'][data-test-script-state='notRunning']"
+                ).wait_for(state="attached", timeout=300_000)
+                page.wait_for_function(
+                    "() => [...document.querySelectorAll("
+                    "\"[data-testid='stPlotlyChart']\")].every("
+                    "(el) => el.querySelector('.main-svg'))",
+                    timeout=300_000,
+                )
+                done = time.perf_counter() - start
+                browser.close()
+        finally:
+            server.terminate()
+            server.wait(30)
+            shutil.rmtree(cache, ignore_errors=True)
+        rows.append(
+            {
+                "first visit after a server start": f"`/{slug}`",
+                "title drawn (s)": title,
+                "first control drawn (s)": control,
+                "page complete (s)": done,
+            }
+        )
+    return rows
+
+
 def page_rows() -> list[dict]:
     """Cold (training included) and cached AppTest runs of every page."""
     import streamlit as st
@@ -321,6 +459,9 @@ def main() -> None:
         "--memory", type=int, default=0, help="trainings for the RSS test"
     )
     parser.add_argument("--skip-pages", action="store_true")
+    parser.add_argument(
+        "--cold", action="store_true", help="fresh-process trainings, first visit"
+    )
     parser.add_argument("--out", default=str(ROOT / "bench" / "RESULTS.md"))
     args = parser.parse_args()
     info = runtime.device_info()
@@ -344,6 +485,20 @@ def main() -> None:
         "architecture traced for the first time here). `first progress` is when the "
         "first epoch's metrics reach the page's live chart.\n",
     ]
+    if args.cold:
+        sections += [
+            "## Cold start: each default training in a fresh process\n",
+            table(cold_rows()),
+            "\nA fresh Python process per task (what a new training worker does "
+            "before the server has warmed it): imports, first tracing, training. "
+            "In the app the worker process is started, and imports TensorFlow, "
+            "when the first page is opened, so a student's first training pays "
+            "only the tracing and training part.\n",
+            "## First visit after a server start\n",
+            table(first_page_rows()),
+            "\nA new `streamlit run app.py` per row, then one headless Chromium "
+            "visit; TensorFlow loads in a background thread meanwhile.\n",
+        ]
     if not args.skip_pages:
         sections += [
             "## Pages (AppTest, in-process training)\n",

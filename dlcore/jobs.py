@@ -436,6 +436,11 @@ class _Worker:
 def _worker_main(conn: Any, cancel: Any) -> None:  # pragma: no cover (child process)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     import dlcore.train  # noqa: F401  (import TensorFlow before the first task)
+    from dlcore import topics
+
+    for registered in topics.all_tasks():  # and every topic's code, while idle
+        with contextlib.suppress(Exception):
+            registered.train_fn  # noqa: B018  (resolving imports the module)
 
     while True:
         try:
