@@ -432,6 +432,36 @@ def multiselect(
     return list(value or [])
 
 
+def _numeric(
+    kind: str, key: str, low: float, high: float, default: Any, step: float | None
+) -> Spec:
+    """The spec of a numeric control; ints stay ints when every bound is one."""
+    values = (low, high, *(default if kind == "range" else (default,)), step or 1)
+    integer = all(isinstance(v, int) and not isinstance(v, bool) for v in values)
+    return Spec(key, kind, default, low=low, high=high, step=step, integer=integer)
+
+
+def _numeric_control(
+    spec: Spec,
+    label: str,
+    draw: Callable[..., Any],
+    *,
+    url: bool,
+    disabled: bool,
+    **kwargs: Any,
+) -> Any:
+    low, high, step = spec.low, spec.high, spec.step
+    return _control(
+        spec,
+        label,
+        lambda lab, current, **kw: draw(
+            lab, low, high, current, step=step, **kw, **kwargs
+        ),
+        url=url,
+        disabled=disabled,
+    )
+
+
 def slider(
     key: str,
     label: str,
@@ -445,19 +475,9 @@ def slider(
     **kwargs: Any,
 ) -> Any:
     """A number in ``[low, high]`` on a ``step`` grid (ints stay ints)."""
-    integer = all(
-        isinstance(v, int) and not isinstance(v, bool)
-        for v in (low, high, default, step or 1)
-    )
-    spec = Spec(key, "number", default, low=low, high=high, step=step, integer=integer)
-    return _control(
-        spec,
-        label,
-        lambda lab, current, **kw: st.slider(
-            lab, low, high, current, step=step, **kw, **kwargs
-        ),
-        url=url,
-        disabled=disabled,
+    spec = _numeric("number", key, low, high, default, step)
+    return _numeric_control(
+        spec, label, st.slider, url=url, disabled=disabled, **kwargs
     )
 
 
@@ -474,21 +494,9 @@ def range_slider(
     **kwargs: Any,
 ) -> tuple[Any, Any]:
     """A two-ended slider: ``(lo, hi)`` in ``[low, high]``; ``?key=lo,hi`` in the URL."""
-    integer = all(
-        isinstance(v, int) and not isinstance(v, bool)
-        for v in (low, high, *default, step or 1)
-    )
-    spec = Spec(
-        key, "range", tuple(default), low=low, high=high, step=step, integer=integer
-    )
-    value = _control(
-        spec,
-        label,
-        lambda lab, current, **kw: st.slider(
-            lab, low, high, tuple(current), step=step, **kw, **kwargs
-        ),
-        url=url,
-        disabled=disabled,
+    spec = _numeric("range", key, low, high, tuple(default), step)
+    value = _numeric_control(
+        spec, label, st.slider, url=url, disabled=disabled, **kwargs
     )
     return tuple(value)
 
@@ -506,19 +514,9 @@ def number(
     **kwargs: Any,
 ) -> Any:
     """A number input in ``[low, high]`` (ints stay ints)."""
-    integer = all(
-        isinstance(v, int) and not isinstance(v, bool)
-        for v in (low, high, default, step or 1)
-    )
-    spec = Spec(key, "number", default, low=low, high=high, step=step, integer=integer)
-    return _control(
-        spec,
-        label,
-        lambda lab, current, **kw: st.number_input(
-            lab, low, high, current, step=step, **kw, **kwargs
-        ),
-        url=url,
-        disabled=disabled,
+    spec = _numeric("number", key, low, high, default, step)
+    return _numeric_control(
+        spec, label, st.number_input, url=url, disabled=disabled, **kwargs
     )
 
 
