@@ -420,3 +420,25 @@ def test_every_chart_has_large_text_and_labelled_log_axes(page):
                 if axis.get("type") == "log":
                     labels = axis.get("ticktext") or []
                     assert len(labels) >= 2, (params, title, name, axis)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("task", TASKS, ids=lambda task: task.name)
+def test_every_training_task_can_be_pinned_and_compared(task):
+    page = next(p for p in PAGES if task in p.tasks)
+    params = {"lang": "zh"}
+    if task.tab:
+        params[f"{page.prefix}_tab"] = task.tab
+    at = open_page(page.slug, params)
+    assert not exceptions(at), exceptions(at)
+    pin = [b for b in at.button if b.label == t("compare.pin", "zh")]
+    assert pin, [b.label for b in at.button]
+    pin[0].click().run()
+    assert not exceptions(at), exceptions(at)
+    captions = [c.value for c in at.caption]
+    assert t("compare.pinned", "zh", n=1) in captions, captions
+    assert at.dataframe, "the pinned-runs table"
+    from conftest import plotly_specs
+
+    names = [trace.get("name") or "" for s in plotly_specs(at) for trace in s["data"]]
+    assert any(n.startswith("运行 1") for n in names), names  # the overlay chart
