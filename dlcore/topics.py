@@ -238,6 +238,7 @@ TOPICS: tuple[Topic, ...] = (
                 "train_gradient_lab",
                 "GradientLabConfig",
                 "code_gradient_lab",
+                version=2,  # float64 gradient norms, underflow marked
                 metric="val_accuracy",
                 controls="control_values",
                 smoke="SMOKE",

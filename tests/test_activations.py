@@ -795,3 +795,244 @@ def test_the_lab_optimizer_and_its_code_line_are_the_shared_blocks(optimizer):
         f"optimizer=keras.optimizers.{expected.__name__}(learning_rate=LEARNING_RATE)"
     )
     assert line in code
+
+
+# --- honest numbers: float32 underflow, empty charts, counts, readable text ---------
+
+
+def _keras_kernel_grads(model, x, y, dtype="float32") -> list[np.ndarray]:
+    """∂L/∂W of every hidden kernel by an independent ``model(x)`` call."""
+    import tensorflow as tf
+
+    kernels = [
+        layer.kernel for layer in model.layers if layer.name.startswith("hidden_")
+    ]
+    with tf.GradientTape() as tape:
+        out = model(tf.constant(x, dtype=dtype), training=True)
+        loss = keras.losses.SparseCategoricalCrossentropy(dtype=dtype)(y, out)
+    return [np.asarray(g) for g in tape.gradient(loss, kernels)]
+
+
+def _float64_twin(model, activation: str, width: int) -> keras.Sequential:
+    """The same MLP (same float32 weights) built by hand in float64."""
+    layers = [keras.Input((64,), dtype="float64")]
+    for i in range(len(model.layers) - 1):
+        layers.append(
+            keras.layers.Dense(
+                width, activation=activation, dtype="float64", name=f"hidden_{i + 1}"
+            )
+        )
+    layers.append(keras.layers.Dense(10, activation="softmax", dtype="float64"))
+    twin = keras.Sequential(layers)
+    twin.set_weights([w.astype(np.float64) for w in model.get_weights()])
+    return twin
+
+
+@pytest.fixture(scope="module")
+def deep_sigmoid():
+    """The default lab network at depth 50: its first layers underflow in float32."""
+    model = act.build_mlp("sigmoid", 50, 32, "random_normal", 0, sigma=0.05)
+    x_train, y_train, _, _ = act.digits_flat(0)
+    x, y = x_train[:256], y_train[:256]
+    return model, x, y, act.probe_model(model, x, y).table
+
+
+def test_tiny_gradients_are_not_reported_as_zero(deep_sigmoid):
+    # Regression: tf.norm squares float32 entries, so a gradient of 1e-20 per
+    # entry had norm 0 and the chart silently started at layer ~37.
+    model, x, y, table = deep_sigmoid
+    grads = _keras_kernel_grads(model, x, y)
+    expected = [np.linalg.norm(g.astype(np.float64)) for g in grads]
+    np.testing.assert_allclose(table["grad_norm"], expected, rtol=1e-6)
+    nonzero = np.array([bool(np.any(g != 0)) for g in grads])
+    assert ((table["grad_norm"] > 0).to_numpy() == nonzero).all()
+    assert nonzero[25:].all()  # layers 26–50 were drawn as nothing before
+    assert (table["grad_norm"].iloc[25:36] < 1e-15).all()
+
+
+def test_layers_that_underflow_in_float32_get_their_float64_gradient(deep_sigmoid):
+    model, x, y, table = deep_sigmoid
+    grads = _keras_kernel_grads(model, x, y)
+    all_zero = [int(i + 1) for i, g in enumerate(grads) if not np.any(g)]
+    assert len(all_zero) >= 10  # every entry underflowed in float32
+    assert act.lost_layers(table) == all_zero
+    twin = _float64_twin(model, "sigmoid", 32)
+    exact = [np.linalg.norm(g) for g in _keras_kernel_grads(twin, x, y, "float64")]
+    np.testing.assert_allclose(table["grad_norm_f64"], exact, rtol=1e-9)
+    assert (table["grad_norm_f64"] > 0).all()
+    # Below float32's smallest normal number on the way back: flushed to 0.
+    assert (table["grad_norm_f64"].iloc[: len(all_zero)] < 100 * act.FLOAT32_TINY).all()
+    # Where float32 is not lost, float64 agrees with it.
+    kept = table["grad_norm"] > 1e-30
+    np.testing.assert_allclose(
+        table.loc[kept, "grad_norm_f64"], table.loc[kept, "grad_norm"], rtol=1e-4
+    )
+
+
+def test_the_ratio_of_an_underflowed_network_is_its_float64_value(deep_sigmoid):
+    *_, table = deep_sigmoid
+    summary = act.flow_summary(table)
+    exact = table["grad_norm_f64"].to_numpy()
+    assert summary["grad_ratio_f32"] == 0.0  # what used to be shown: "0"
+    assert summary["grad_ratio"] == pytest.approx(exact[0] / exact[-1], rel=1e-12)
+    assert 0 < summary["grad_ratio"] < 1e-40
+    assert summary["verdict"] == "vanishing"
+    text = figures.ratio_text(summary)
+    assert text == f"{summary['grad_ratio']:.2g} (float64)" and text != "0"
+    assert figures.ratio_text(summary, lang="zh").endswith("（float64）")
+    assert figures.ratio_parts(summary) == (f"{summary['grad_ratio']:.2g}", "float64")
+
+
+def test_the_gradient_chart_marks_the_underflowed_layers(deep_sigmoid):
+    *_, table = deep_sigmoid
+    lost = act.lost_layers(table)
+    fig = figures.gradient_flow_figure(table)
+    solid, dotted = fig.data[:2]
+    y32, y64 = np.asarray(solid.y, float), np.asarray(dotted.y, float)
+    assert np.isnan(y32[: len(lost)]).all()  # nothing false on the float32 line
+    np.testing.assert_allclose(
+        y64[: len(lost)], table["grad_norm_f64"].iloc[: len(lost)]
+    )
+    assert dotted.line.dash == "dot"
+    (note,) = fig.layout.annotations
+    assert f"Layers 1–{lost[-1]}: 0 in float32" in note.text and "1e-38" in note.text
+    axis = fig.layout.yaxis
+    assert axis.type == "log" and len(axis.ticktext) >= 2
+    assert [float(s) for s in axis.ticktext] == pytest.approx(list(axis.tickvals))
+    low = 10 ** axis.range[0]
+    assert low <= np.nanmin(y64)  # the float64 values are inside the axis
+
+
+def test_an_overflow_is_named_never_drawn_as_a_number():
+    table = act.gradient_flow("relu", 50, 32, "random_normal", sigma=5.0)
+    assert not np.isfinite(table["grad_norm"]).any()  # float32: ∞/NaN
+    summary = act.flow_summary(table)
+    assert summary["verdict"] == "exploding"
+    assert summary["overflow"] == list(range(1, 51))
+    assert figures.ratio_text(summary) == "∞/NaN (float32 overflow)"
+    assert (table["grad_norm_f64"] > 1e30).all()  # float64 holds the real size
+    fig = figures.gradient_flow_figure(table)
+    assert "∞/NaN in float32" in fig.layout.annotations[0].text
+
+
+def test_exact_zeros_are_crosses_at_the_bottom():
+    table = pd.DataFrame(
+        {
+            "layer": [1, 2, 3],
+            "grad_norm": [0.0, 1e-3, 1e-2],
+            "grad_norm_f64": [0.0, 1e-3, 1e-2],  # float64 agrees: truly 0
+        }
+    )
+    fig = figures.gradient_flow_figure(table)
+    cross = fig.data[-1]
+    assert cross.marker.symbol == "x" and list(cross.x) == [1]
+    assert 10 ** fig.layout.yaxis.range[0] <= cross.y[0] < 1e-3
+    assert "exactly 0" in fig.layout.annotations[0].text
+
+
+def test_all_zero_unit_health_says_so_on_the_chart():
+    table = act.gradient_flow("sigmoid", 10, 32, "random_normal")  # the default
+    assert (table[["dead_fraction", "saturated_fraction"]] == 0).all().all()
+    fig = figures.unit_health_figure(table)
+    assert "every bar is 0 %" in fig.layout.annotations[0].text
+    assert [trace.name for trace in fig.data] == [
+        "dead: 0 % in every layer",
+        "saturated: 0 % in every layer",
+    ]
+    some = act.gradient_flow("tanh", 5, 32, "random_normal", sigma=1.0)
+    fig = figures.unit_health_figure(some, lang="zh")
+    assert not fig.layout.annotations
+    assert fig.data[1].name.startswith("饱和（")
+
+
+def _font_sizes(node):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            fonts = ("font", "tickfont", "textfont")
+            if key in fonts and isinstance(value, dict) and "size" in value:
+                yield value["size"]
+            yield from _font_sizes(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _font_sizes(value)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_chart_is_readable_on_a_projector_and_a_phone(lang, deep_sigmoid):
+    *_, deep = deep_sigmoid
+    table = act.gradient_flow("relu", 3, 8, "he_normal")
+    built = [
+        figures.activation_figure(["relu", "elu", "gelu", "tanh"], lang=lang),
+        figures.activation_figure(["relu"], show_derivative=False, lang=lang),
+        figures.softmax_figure([1.0, 2.0, 3.0], [0.5, 1.0], lang=lang),
+        figures.gradient_flow_figure(deep, lang=lang),
+        figures.gradient_flow_figure(
+            {"a": deep, "b": table}, title_key="act.flow.before_after", lang=lang
+        ),
+        figures.activation_histogram_figure(
+            act.activation_samples("relu", 3, 8, "he_normal"), lang=lang
+        ),
+        figures.unit_health_figure(table, lang=lang),
+    ]
+    for fig in built:
+        spec = fig.to_plotly_json()
+        assert min(_font_sizes(spec)) >= 14, fig.layout.title.text
+        title = fig.layout.title.text
+        # A Plotly title does not wrap: it must fit a 390 px phone.
+        wide = sum(2 if "\u4e00" <= ch <= "\u9fff" else 1 for ch in title)
+        assert wide <= 36, title
+        for name in (trace.name or "" for trace in fig.data):
+            assert all(len(line) <= 40 for line in name.split("<br>")), name
+        for note in fig.layout.annotations:
+            assert all(len(line) <= 40 for line in note.text.split("<br>")), note.text
+        for axis in (fig.layout.xaxis, fig.layout.yaxis):
+            assert axis.type != "log" or len(axis.ticktext) >= 2
+
+
+def test_counts_start_at_one_and_plurals_are_real():
+    one = act.GradientLabConfig(epochs=1)
+    assert figures.lab_label(one).endswith("1 epoch")
+    assert figures.lab_label(act.GradientLabConfig()).endswith("15 epochs")
+    fig = figures.softmax_figure([2.0, 1.0, 0.1])
+    assert list(fig.data[0].x) == ["1", "2", "3"]  # z_1 … z_K as in the formula
+    frame = figures.softmax_overflow_frame([2.0, 1.0, 0.1])
+    assert list(frame.index) == ["1", "2", "3", "Σ"]
+    assert figures.layers_text([1]) == "1" and figures.layers_text([2, 3]) == "2–3"
+    table = pd.DataFrame(
+        {"layer": [1, 2], "grad_norm": [0.0, 0.1], "grad_norm_f64": [1e-40, 0.1]}
+    )
+    table["underflow"] = [True, False]
+    note = figures.gradient_flow_figure(table).layout.annotations[0].text
+    assert note.startswith("Layer 1: ")
+
+
+def test_small_probabilities_are_not_rounded_to_zero():
+    fig = figures.softmax_figure([10.0, 0.0, -10.0])
+    labels = list(fig.data[0].text)
+    assert "0.00" not in labels
+    probabilities = np.asarray(fig.data[0].y, float)
+    for label, p in zip(labels, probabilities, strict=True):
+        assert float(label) == pytest.approx(p, rel=0.5)
+
+
+def test_the_exported_script_takes_norms_in_float64():
+    code = act.code_gradient_lab(act.GradientLabConfig(depth=50))
+    assert "np.linalg.norm(grad.numpy().astype(np.float64))" in code
+    assert "tf.norm(grad)" not in code
+
+
+def test_lines_that_hide_each_other_are_named(deep_sigmoid):
+    *_, deep = deep_sigmoid
+    same = figures.gradient_flow_figure({"before": deep, "after": deep})
+    (note,) = same.layout.annotations
+    assert "lie on top of each other" in note.text
+    assert note.text.count("0 in float32") == 1  # said once for both lines
+    other = act.gradient_flow("relu", 50, 32, "he_normal")
+    apart = figures.gradient_flow_figure({"before": deep, "after": other})
+    (note,) = apart.layout.annotations
+    assert "on top of each other" not in note.text
+    assert note.text.startswith("before:<br>Layers 1–")
+    shifted = deep.assign(grad_norm=deep["grad_norm"] * 1.03)
+    shifted["grad_norm_f64"] = deep["grad_norm_f64"] * 1.03
+    fig = figures.gradient_flow_figure({"before": deep, "after": shifted}, lang="zh")
+    assert "相差不超过 3%" in fig.layout.annotations[0].text

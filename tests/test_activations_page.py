@@ -10,6 +10,7 @@ checks against an independent ``model(x)`` pass.
 from __future__ import annotations
 
 import base64
+import json
 
 import keras
 import numpy as np
@@ -263,7 +264,7 @@ def test_gradient_lab_probes_then_trains_and_presets_change_the_outcome(app_test
     at.button(key="act_lab_pin").click().run()  # the shared compare panel
     assert not exceptions(at), exceptions(at)
     assert t("compare.pinned", "en", n=1) in [c.value for c in at.caption]
-    pinned, runs = (df.value for df in at.dataframe)  # the pins, then the lab's
+    runs, pinned = (df.value for df in at.dataframe)  # the lab's, then the pins
     assert len(pinned) == 1 and len(runs) == 2
 
 
@@ -548,3 +549,105 @@ def test_each_preset_applies_without_a_notice(preset):
     )
     verdict = t(f"act.lab.verdict.{act.flow_verdict(table)}", "en")
     assert verdict in [m.value for m in at.markdown]
+
+
+# --- honest numbers and a readable lab on a projector and a phone -------------------
+
+
+def _block(at, key: str):
+    """The keyed container ``key`` and its parent block."""
+
+    def walk(node):
+        for child in getattr(node, "children", {}).values():
+            proto = getattr(child, "proto", None)
+            if proto is not None and str(getattr(proto, "id", "")).endswith(f"-{key}"):
+                return child, node
+            found = walk(child)
+            if found:
+                return found
+        return None
+
+    found = walk(at._tree)
+    assert found, f"no container keyed {key!r}"
+    return found
+
+
+def _spec(at, key_word: str) -> dict:
+    for spec in plotly_specs(at):
+        if key_word in spec["layout"].get("title", {}).get("text", ""):
+            return spec
+    raise AssertionError(f"no chart titled with {key_word!r}")
+
+
+@pytest.mark.slow
+def test_a_depth_50_lab_marks_underflow_and_shows_an_honest_ratio():
+    # Depth 50 trains for long: look at the picture at initialisation only.
+    at = _page_from_url(act_tab="lab", act_lab_depth="50", act_lab_epochs="5")
+    assert not exceptions(at), exceptions(at)
+    table = act.gradient_flow("sigmoid", 50, 32, "random_normal", sigma=0.05)
+    summary = act.flow_summary(table)
+    lost = act.lost_layers(table)
+    assert lost[0] == 1 and len(lost) >= 10
+    shown = _metric(at, "act.lab.grad_ratio")
+    assert shown == f"{summary['grad_ratio']:.2g}" and shown != "0"
+    captions = " ".join(c.value for c in at.caption)
+    assert f"Layers 1–{lost[-1]}: ∂L/∂W is exactly 0 in float32" in captions
+    assert t("act.lab.ratio_note.float64", "en") in captions
+    spec = _spec(at, t("act.flow.title", "en"))
+    solid, dotted = spec["data"][:2]
+    assert _array(dotted["y"])[0] == pytest.approx(table["grad_norm_f64"].iloc[0])
+    assert np.isnan(_array(solid["y"])[0])  # no false float32 value
+    assert (
+        f"Layers 1–{lost[-1]}: 0 in float32" in spec["layout"]["annotations"][0]["text"]
+    )
+
+
+def test_the_default_lab_says_that_no_unit_is_dead_or_saturated():
+    at = _page_from_url(act_tab="lab", act_lab_depth="2", act_lab_epochs="5")
+    assert not exceptions(at), exceptions(at)
+    spec = _spec(at, t("act.health.title", "en"))
+    texts = [note["text"] for note in spec["layout"].get("annotations", [])]
+    assert texts == [t("act.health.none", "en")]
+    at = _page_from_url(
+        "zh", act_tab="lab", act_lab_depth="2", act_lab_epochs="5", act_lab_sigma="5.0"
+    )
+    spec = _spec(at, t("act.health.title", "zh"))
+    assert not spec["layout"].get("annotations")  # saturated units: bars, no note
+
+
+def test_on_a_phone_the_gradient_picture_sits_above_the_lab_controls():
+    at = _page_from_url(act_tab="lab", act_lab_depth="2", act_lab_epochs="5")
+    assert not exceptions(at), exceptions(at)
+    picture, parent = _block(at, "sticky_act_lab")
+    # The ratio and the chart are in the sticky container …
+    assert [m.label for m in picture.get("metric")] == [t("act.lab.grad_ratio", "en")]
+    titles = [
+        json.loads(c.proto.spec)["layout"]["title"]["text"]
+        for c in picture.get("plotly_chart")
+    ]
+    assert titles == [t("act.flow.title", "en")]
+    # … and the controls it describes come right after it, in the same block
+    # (a sticky element stays in view only while its parent block does).
+    keys = [getattr(w, "key", None) for w in parent.get("slider")]
+    assert "act_lab_depth" in keys
+
+
+@pytest.mark.slow
+def test_the_lab_results_are_drawn_in_the_training_slot_and_read_as_numbers():
+    at = _page_from_url(act_tab="lab")  # the default: loss stays near 2.3
+    assert not exceptions(at), exceptions(at)
+    log_axes = [  # the learning curves' loss axis (accuracy is linear)
+        axis
+        for spec in plotly_specs(at)
+        for name, axis in spec["layout"].items()
+        if name.startswith("yaxis")
+        and isinstance(axis, dict)
+        and axis.get("type") == "log"
+        and "epoch" in json.dumps(spec["layout"])
+    ]
+    (loss_axis,) = log_axes
+    labels = [float(text) for text in loss_axis["ticktext"]]
+    assert len(labels) >= 2 and all(2.0 < v < 2.7 for v in labels)  # full values
+    keys = {chart.proto.id for chart in at.get("plotly_chart")}
+    assert any("act_fig_flow2_final" in k for k in keys)  # drawn through render
+    assert at.dataframe[-1].value.shape[0] == 1  # the runs so far

@@ -30,12 +30,14 @@ PAGES_DIR = ROOT / "pages"
 #: Global CSS (no user text): formulas scroll instead of being cut on a phone;
 #: a container keyed ``sticky_<name>`` stays in view on a phone while the
 #: controls below it scroll (the result next to the slider being moved).
+#: Streamlit 1.67 wraps a keyed container in a ``stLayoutWrapper`` exactly as
+#: tall as it, so the wrapper is what sticks.
 STYLE = """<style>
 .katex-display { overflow-x: auto; overflow-y: hidden; padding: 2px 0 6px; }
 .stMarkdown, .stCaption { overflow-wrap: anywhere; }
 @media (max-width: 640px) {
-  div[class*="st-key-sticky_"] {
-    position: sticky; top: 2.9rem; z-index: 50;
+  div[data-testid="stLayoutWrapper"]:has(> div[class*="st-key-sticky_"]) {
+    position: sticky; top: 3.75rem; z-index: 50;
     background: var(--st-background-color, #ffffff);
     border-bottom: 1px solid #e6e6e6;
   }

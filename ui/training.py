@@ -156,17 +156,39 @@ def run_task(
             render(config, result, "final")
         history = getattr(result, "history", None)
         if show_curves and history is not None and len(history):
-            charts.plotly(
-                training_figures.curves_figure(
-                    history, epochs=epochs, lang=lang, run_names=run_names
-                ),
+            curves(
+                history,
                 key=f"{key}_curves",
+                lang=lang,
+                epochs=epochs,
+                run_names=run_names,
             )
         if code:
             code_panel(code, lang=lang, key=key, file_name=code_file)
         if pin and history is not None and len(history):
             compare_panel(key, config, result, lang=lang, run_names=run_names)
     return result
+
+
+def curves(
+    history: Any,
+    *,
+    key: str,
+    lang: str,
+    epochs: int | None = None,
+    run_names: Callable[[str], str] | None = None,
+) -> None:
+    """Loss and the first other metric, one chart each, side by side.
+
+    Two charts in two columns rather than two subplots in one figure: on a
+    phone the columns stack, so each chart keeps the full width.
+    """
+    names = training_figures.curve_names(history)
+    for column, name in zip(st.columns(max(1, len(names))), names, strict=False):
+        figure = training_figures.curves_figure(
+            history, epochs=epochs, lang=lang, metrics=[name], run_names=run_names
+        )
+        charts.plotly(figure, key=f"{key}_{name}", where=column)
 
 
 def pins(key: str) -> list[compare.Pin]:
@@ -276,13 +298,14 @@ def _watch(
                 now = time.monotonic()
                 if len(snap.events) != drawn and now - last_draw >= LIVE_REDRAW_SECONDS:
                     history = training_figures.events_to_history(snap.events)
-                    charts.plotly(
-                        training_figures.curves_figure(
-                            history, epochs=epochs, lang=lang, run_names=run_names
-                        ),
-                        key=f"{key}_live_{len(snap.events)}",
-                        where=chart,
-                    )
+                    with chart.container():
+                        curves(
+                            history,
+                            key=f"{key}_live_{len(snap.events)}",
+                            lang=lang,
+                            epochs=epochs,
+                            run_names=run_names,
+                        )
                     drawn, last_draw = len(snap.events), now
             snap = handle.wait(0.2)
     finally:

@@ -66,19 +66,23 @@ from dlcore.activations.core import (
 from dlcore.activations.export import code_gradient_lab
 from dlcore.activations.flow import (
     BN_MOMENTUM,
+    FLOAT32_TINY,
     FLOW_RATIO,
     INITIALIZERS,
     SATURATED_SLOPE,
     GradientProbe,
     activation_samples,
     build_mlp,
+    float64_grad_norms,
     flow_summary,
     flow_verdict,
     gradient_flow,
     layer_seed,
+    lost_layers,
     make_initializer,
     probe_gradient_flow,
     probe_model,
+    true_norms,
 )
 from dlcore.activations.tasks import (
     DEPTHS,
@@ -104,6 +108,7 @@ __all__ = [
     "DEPTHS",
     "EPOCHS",
     "FLATTEN_CODE",
+    "FLOAT32_TINY",
     "FLOW_RATIO",
     "GELU_CUBIC",
     "GELU_SQRT_2_OVER_PI",
@@ -136,6 +141,7 @@ __all__ = [
     "describe_set",
     "digits_flat",
     "evaluate",
+    "float64_grad_norms",
     "flow_summary",
     "flow_verdict",
     "formula",
@@ -147,6 +153,7 @@ __all__ = [
     "keras_function",
     "lab_preset",
     "layer_seed",
+    "lost_layers",
     "make_initializer",
     "misconception_table",
     "naive_softmax",
@@ -161,4 +168,5 @@ __all__ = [
     "stable_softmax",
     "tf",
     "train_gradient_lab",
+    "true_norms",
 ]

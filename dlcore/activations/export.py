@@ -71,7 +71,10 @@ def code_gradient_lab(config: GradientLabConfig) -> str:
         "kernels = [layer.kernel for layer in model.layers "
         "if isinstance(layer, keras.layers.Dense)]\n"
         "for number, grad in enumerate(tape.gradient(loss, kernels[:-1]), start=1):\n"
-        '    print(f"layer {number:2d}: |dL/dW| = {float(tf.norm(grad)):.3e}")'
+        "    # The norm in float64: squaring float32 entries of 1e-20 would give 0.\n"
+        "    norm = np.linalg.norm(grad.numpy().astype(np.float64))\n"
+        '    note = "  (every entry is exactly 0 in float32)" if norm == 0 else ""\n'
+        '    print(f"layer {number:2d}: |dL/dW| = {norm:.3e}{note}")'
     )
     compile_code = (
         "model.compile(\n"

@@ -175,6 +175,15 @@ def probe_model(
     kernel, with ``L`` the mean sparse categorical crossentropy. ``f'(z)`` is
     taken by autodiff of the layer's own activation function.
 
+    The gradients are Keras' float32 values; their norms are taken in float64
+    (squaring a float32 entry of 1e-20 would underflow to 0 and make a tiny
+    but non-zero gradient look like none). Where a kernel's float32 gradient
+    is exactly 0 in every entry, or not finite, the same network is probed
+    once more in float64 (:func:`float64_grad_norms`): ``grad_norm_f64`` then
+    holds every layer's float64 norm and ``underflow`` marks the layers whose
+    float32 gradient rounded to 0 although the true one is not 0 (on the way
+    back the signal fell below ``FLOAT32_TINY`` and TensorFlow flushed it to 0).
+
     Columns of ``table``: ``layer``, ``grad_norm`` (L2 norm of ``∂L/∂W``),
     ``bias_grad_norm``, ``activation_mean``, ``activation_std``,
     ``dead_fraction`` (units whose ``f'(z)`` is exactly 0 on every sample: they
@@ -183,11 +192,66 @@ def probe_model(
     ``f(z) != 0`` on most samples, e.g. sigmoid/tanh pushed into their flat
     tails; far enough out, ``f'`` rounds to exactly 0 in float32, so exact
     zeros count too, except where the unit is simply off: ReLU's ``f(z) = 0``
-    side is not saturation) and
-    ``mean_abs_slope`` (mean ``|f'(z)|``).
+    side is not saturation),
+    ``mean_abs_slope`` (mean ``|f'(z)|``), ``grad_norm_f64`` (NaN when no
+    float64 pass was needed), ``underflow`` and ``overflow`` (float32 gives
+    ∞/NaN where float64 is finite).
     """
-    x_t = tf.constant(np.asarray(x, np.float32))
+    rows, samples, kernel_grads, bias_grads, loss = _forward_backward(
+        model, x, y, max_samples=max_samples, seed=seed
+    )
+    for row, kernel_grad, bias_grad in zip(rows, kernel_grads, bias_grads, strict=True):
+        row["grad_norm"] = _norm(kernel_grad)
+        row["bias_grad_norm"] = _norm(bias_grad)
+    table = pd.DataFrame(rows)
+    table.insert(0, "layer", np.arange(1, len(rows) + 1))
+    order = [
+        "layer",
+        "grad_norm",
+        "bias_grad_norm",
+        "activation_mean",
+        "activation_std",
+    ]
+    table = table[order + [c for c in table.columns if c not in order]]
+    norms = table["grad_norm"].to_numpy()
+    lost = (norms == 0) | ~np.isfinite(norms)
+    exact = (
+        float64_grad_norms(model, x, y) if lost.any() else np.full(len(norms), np.nan)
+    )
+    table["grad_norm_f64"] = exact
+    finite = np.isfinite(exact)
+    with np.errstate(invalid="ignore"):
+        table["underflow"] = (norms == 0) & finite & (exact > 0)
+    table["overflow"] = ~np.isfinite(norms) & finite
+    table.attrs["loss"] = float(loss)
+    return GradientProbe(table=table, samples=samples)
+
+
+#: The smallest normal float32 number: TensorFlow flushes smaller results to 0.
+FLOAT32_TINY = float(np.finfo(np.float32).tiny)
+
+
+def _norm(value: Any) -> float:
+    """The L2 norm in float64 (0.0 for a missing gradient)."""
+    if value is None:
+        return 0.0
+    with np.errstate(over="ignore", invalid="ignore"):  # ∞/NaN stay ∞/NaN
+        return float(np.linalg.norm(np.asarray(value, np.float64).ravel()))
+
+
+def _forward_backward(
+    model: keras.Model,
+    x: np.ndarray,
+    y: np.ndarray,
+    *,
+    max_samples: int = 2000,
+    seed: int = 0,
+    stats: bool = True,
+) -> tuple[list[dict[str, float]], dict[int, np.ndarray], list, list, Any]:
+    """One probe pass in the model's own dtype: per-layer stats and gradients."""
     hidden = [layer for layer in model.layers if layer.name.startswith("hidden_")]
+    dtype = keras.backend.standardize_dtype(hidden[0].kernel.dtype)
+    x_t = tf.constant(np.asarray(x), dtype=dtype)
     has_bn = any(isinstance(layer, keras.layers.Activation) for layer in model.layers)
     rows, samples = [], {}
     rng = np.random.default_rng(seed)
@@ -201,6 +265,10 @@ def probe_model(
             else:
                 h = layer(h, training=True)
                 continue
+            if not stats:
+                h = layer.activation(z)
+                rows.append({})
+                continue
             with tf.GradientTape() as inner:
                 inner.watch(z)
                 h = layer.activation(z)
@@ -211,32 +279,66 @@ def probe_model(
             if values.size > max_samples:
                 values = rng.choice(values, max_samples, replace=False)
             samples[len(rows)] = values
-        loss = keras.losses.SparseCategoricalCrossentropy()(y, h)
+        loss_dtype = None if dtype == "float32" else dtype
+        loss = keras.losses.SparseCategoricalCrossentropy(dtype=loss_dtype)(y, h)
     variables = [v for layer in hidden for v in (layer.kernel, layer.bias)]
     grads = tape.gradient(loss, variables)
-    for i, row in enumerate(rows):
-        kernel_grad, bias_grad = grads[2 * i], grads[2 * i + 1]
-        row["grad_norm"] = (
-            float(tf.norm(kernel_grad)) if kernel_grad is not None else 0.0
+    return rows, samples, grads[0::2], grads[1::2], loss
+
+
+def _float64_layer(layer: Any) -> Any:
+    """A float64 copy (same settings, no weights yet) of a :func:`build_mlp` layer."""
+    if isinstance(layer, keras.layers.Dense):
+        return keras.layers.Dense(
+            layer.units, activation=layer.activation, dtype="float64", name=layer.name
         )
-        row["bias_grad_norm"] = (
-            float(tf.norm(bias_grad)) if bias_grad is not None else 0.0
+    if isinstance(layer, keras.layers.BatchNormalization):
+        return keras.layers.BatchNormalization(
+            momentum=layer.momentum,
+            epsilon=layer.epsilon,
+            dtype="float64",
+            name=layer.name,
         )
-    table = pd.DataFrame(rows)
-    table.insert(0, "layer", np.arange(1, len(rows) + 1))
-    order = [
-        "layer",
-        "grad_norm",
-        "bias_grad_norm",
-        "activation_mean",
-        "activation_std",
-    ]
-    table = table[order + [c for c in table.columns if c not in order]]
-    table.attrs["loss"] = float(loss)
-    return GradientProbe(table=table, samples=samples)
+    if isinstance(layer, keras.layers.Activation):
+        return keras.layers.Activation(
+            layer.activation, dtype="float64", name=layer.name
+        )
+    raise ValueError(f"float64 copy of a {type(layer).__name__} layer is not supported")
+
+
+def float64_grad_norms(model: keras.Model, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """``‖∂L/∂W‖`` of every hidden layer of a :func:`build_mlp` model, in float64.
+
+    The same network (its float32 weights, exactly) and the same inputs,
+    computed by Keras in float64, whose range reaches down to about 1e-308:
+    the gradients that float32 rounds to 0 in a deep vanishing network, or
+    that overflow to ∞, get their true size.
+
+    Example:
+        >>> model = build_mlp("relu", 2, 4, "he_normal")
+        >>> x, y = np.ones((3, 64), np.float32), np.array([0, 1, 2])
+        >>> f32 = probe_model(model, x, y).table["grad_norm"].to_numpy()
+        >>> bool(np.allclose(float64_grad_norms(model, x, y), f32, rtol=1e-5))
+        True
+    """
+    copy = keras.Sequential(
+        [keras.Input(model.input_shape[1:], dtype="float64")]
+        + [_float64_layer(layer) for layer in model.layers],
+        name=f"{model.name}_float64",
+    )
+    copy.set_weights([np.asarray(w, np.float64) for w in model.get_weights()])
+    _, _, kernel_grads, _, _ = _forward_backward(
+        copy, np.asarray(x, np.float64), y, stats=False
+    )
+    return np.array([_norm(grad) for grad in kernel_grads])
 
 
 def _layer_stats(a: np.ndarray, slope: np.ndarray) -> dict[str, float]:
+    with np.errstate(over="ignore", invalid="ignore"):  # ∞/NaN stay visible
+        return _unit_stats(a, slope)
+
+
+def _unit_stats(a: np.ndarray, slope: np.ndarray) -> dict[str, float]:
     dead = np.all(slope == 0.0, axis=0)
     small = (slope < SATURATED_SLOPE) & (a != 0.0)  # flat, but not switched off
     saturated = (small.mean(axis=0) > 0.5) & ~dead
@@ -327,8 +429,46 @@ def gradient_flow(
 FLOW_RATIO = 30.0
 
 
+def true_norms(table: pd.DataFrame | Mapping[str, Sequence[Any]]) -> np.ndarray:
+    """Per-layer gradient norms with float32's underflow undone.
+
+    ``grad_norm`` (float32, what Keras trains with), except where it is 0 and
+    a float64 probe (``grad_norm_f64``) gives the true, non-zero value. An
+    overflow (∞/NaN in float32) stays: training in float32 cannot use it.
+
+    Example:
+        >>> true_norms({"grad_norm": [0.0, 0.1], "grad_norm_f64": [1e-50, 0.1]})
+        array([1.e-50, 1.e-01])
+    """
+    grads = np.asarray(table["grad_norm"], np.float64)
+    if "grad_norm_f64" not in table:
+        return grads
+    exact = np.asarray(table["grad_norm_f64"], np.float64)
+    lost = (grads == 0) & np.isfinite(exact)
+    return np.where(lost, exact, grads)
+
+
+def lost_layers(
+    table: pd.DataFrame | Mapping[str, Sequence[Any]], column: str = "underflow"
+) -> list[int]:
+    """The layer numbers flagged in ``column`` (``underflow`` or ``overflow``).
+
+    Example:
+        >>> lost_layers({"layer": [1, 2, 3], "underflow": [True, True, False]})
+        [1, 2]
+    """
+    if column not in table:
+        return []
+    flags = np.asarray(table[column], bool)
+    layers = np.asarray(table["layer"], int)
+    return [int(n) for n in layers[flags]]
+
+
 def flow_verdict(table: pd.DataFrame | Mapping[str, Sequence[float]]) -> str:
     """Classify a :func:`gradient_flow` table: what will training do?
+
+    Judged on :func:`true_norms` (a float32 gradient that underflowed to 0
+    counts with its float64 size; one that overflowed to ∞/NaN is exploding).
 
     Returns:
         ``"zero"`` (every hidden gradient is exactly 0: symmetric weights),
@@ -341,7 +481,7 @@ def flow_verdict(table: pd.DataFrame | Mapping[str, Sequence[float]]) -> str:
         >>> verdict({"grad_norm": [1e-9, 0.1]}), verdict({"grad_norm": [0.2, 0.1]})
         ('vanishing', 'healthy')
     """
-    grads = np.asarray(table["grad_norm"], np.float64)
+    grads = true_norms(table)
     if not np.all(np.isfinite(grads)):
         return "exploding"
     if np.all(grads == 0):
@@ -358,27 +498,40 @@ def flow_summary(table: pd.DataFrame) -> dict[str, Any]:
     """Headline numbers of a :func:`gradient_flow` table.
 
     Returns:
-        ``grad_ratio`` (first / last hidden-layer gradient norm; NaN when the
-        last is 0), ``loss`` (at the probe), ``dead`` and ``saturated`` (mean
-        fractions over layers) and ``verdict`` (:func:`flow_verdict`).
+        ``grad_ratio`` (first / last hidden-layer gradient norm of
+        :func:`true_norms`: when float32 rounds the first layer's gradient to
+        0, the float64 one; NaN when the last is 0 or a float32 norm is not
+        finite),
+        ``grad_ratio_f32`` (the same ratio of the float32 norms),
+        ``underflow`` and ``overflow`` (layer numbers, :func:`lost_layers`),
+        ``loss`` (at the probe), ``dead`` and ``saturated`` (mean fractions
+        over layers) and ``verdict`` (:func:`flow_verdict`).
 
     Example:
         >>> table = pd.DataFrame({"grad_norm": [1e-6, 1e-2], "dead_fraction": [0, 0.5],
         ...                       "saturated_fraction": [0.0, 0.0]})
         >>> s = flow_summary(table)
-        >>> round(s["grad_ratio"], 6), s["dead"], s["verdict"]
-        (0.0001, 0.25, 'vanishing')
+        >>> round(s["grad_ratio"], 6), s["dead"], s["verdict"], s["underflow"]
+        (0.0001, 0.25, 'vanishing', [])
     """
-    grads = np.asarray(table["grad_norm"], np.float64)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = float(grads[0] / grads[-1]) if grads[-1] > 0 else float("nan")
     return {
-        "grad_ratio": ratio,
-        "loss": float(table.attrs.get("loss", np.nan)),
+        "grad_ratio": _ratio(true_norms(table)),
+        "grad_ratio_f32": _ratio(np.asarray(table["grad_norm"], np.float64)),
+        "underflow": lost_layers(table, "underflow"),
+        "overflow": lost_layers(table, "overflow"),
+        "loss": float(getattr(table, "attrs", {}).get("loss", np.nan)),
         "dead": float(np.mean(table["dead_fraction"])),
         "saturated": float(np.mean(table["saturated_fraction"])),
         "verdict": flow_verdict(table),
     }
+
+
+def _ratio(grads: np.ndarray) -> float:
+    """First / last; NaN when the last is 0 or either is not finite."""
+    first, last = float(grads[0]), float(grads[-1])
+    if not (np.isfinite(first) and np.isfinite(last)) or last <= 0:
+        return float("nan")
+    return first / last
 
 
 def activation_samples(

@@ -19,7 +19,12 @@ from typing import Any
 import numpy as np
 
 from dlcore import blocks, train
-from dlcore.activations.flow import _check_mlp_args, build_mlp, probe_model
+from dlcore.activations.flow import (
+    _check_mlp_args,
+    build_mlp,
+    flow_summary,
+    probe_model,
+)
 from dlcore.blocks import digits_flat
 from dlcore.topics import Preset
 
@@ -183,7 +188,8 @@ def train_gradient_lab(
     Returns:
         A ``train.TaskResult`` with ``metrics`` ``val_accuracy``, ``val_loss``,
         ``loss``, ``grad_ratio`` (first/last hidden layer gradient norm at
-        initialisation) and ``artifacts`` ``initial_flow`` and ``final_flow``
+        initialisation, :func:`flow_summary`: its float64 value where float32
+        underflows to 0) and ``artifacts`` ``initial_flow`` and ``final_flow``
         (:func:`gradient_flow` tables as dicts of lists, before and after
         training, on the same 256 training digits).
     """
@@ -217,12 +223,12 @@ def train_gradient_lab(
     )
     final = probe_model(model, probe_x, probe_y, seed=config.seed).table
     last = fit.history.iloc[-1] if len(fit.history) else {}
-    grads = initial["grad_norm"].to_numpy()
     metrics = {
         "val_accuracy": float(last.get("val_accuracy", np.nan)),
         "val_loss": float(last.get("val_loss", np.nan)),
         "loss": float(last.get("loss", np.nan)),
-        "grad_ratio": float(grads[0] / grads[-1]) if grads[-1] > 0 else float("nan"),
+        # float64 where float32 rounds the first layer's gradient to 0
+        "grad_ratio": flow_summary(initial)["grad_ratio"],
     }
     artifacts = {
         "initial_flow": initial.to_dict(orient="list"),

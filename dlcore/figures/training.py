@@ -49,6 +49,16 @@ def _metric_names(history: pd.DataFrame) -> list[str]:
     return [n for n in names if pd.api.types.is_numeric_dtype(history[n])]
 
 
+def curve_names(history: pd.DataFrame) -> list[str]:
+    """The curves :func:`curves_figure` draws by default: loss, then one metric.
+
+    >>> import pandas as pd
+    >>> curve_names(pd.DataFrame({"loss": [1.0], "val_loss": [1.0], "mae": [0.5]}))
+    ['loss', 'mae']
+    """
+    return _metric_names(history)[:2]
+
+
 def curves_figure(
     history: pd.DataFrame,
     *,
@@ -67,7 +77,7 @@ def curves_figure(
     runs) gives one colour per run. ``epochs`` fixes the x range, so a live
     chart does not rescale every update.
     """
-    names = list(metrics) if metrics else _metric_names(history)[:2]
+    names = list(metrics) if metrics else curve_names(history)
     fig = make_subplots(rows=1, cols=max(1, len(names)), horizontal_spacing=0.1)
     runs = list(dict.fromkeys(history["run"])) if "run" in history else [None]
     name_of = run_names or (lambda run: run_label(run, lang))

@@ -20,10 +20,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "的地方，下面的层就学不动了。",
     ),
     # function + derivative
-    "act.fig.functions": (
-        "Activation functions and their derivatives",
-        "激活函数及其导数",
-    ),
+    "act.fig.functions": ("Activations and their derivatives", "激活函数及其导数"),
     "act.fig.function_only": ("Activation functions", "激活函数"),
     "act.axis.x": ("input x", "输入 x"),
     "act.axis.y": ("f(x), f′(x)", "f(x)、f′(x)"),
@@ -85,10 +82,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "act.softmax.stable": ("max subtracted", "减去最大值"),
     "act.softmax.keras": ("Keras", "Keras"),
     # gradient flow
-    "act.flow.title": (
-        "Gradient norm per layer at initialisation",
-        "初始化时各层的梯度范数",
-    ),
+    "act.flow.title": ("Gradient norm at initialisation", "初始化时的梯度范数"),
     "act.flow.layer": (
         "hidden layer (1 = nearest the input)",
         "隐藏层（1 = 最靠近输入）",
@@ -100,15 +94,70 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Every gradient is exactly 0<br>(nothing to draw on a log scale)",
         "所有梯度都恰好为 0<br>（对数坐标上无法绘制）",
     ),
+    "act.flow.float32": (
+        "float32 (what Keras trains with)",
+        "float32（Keras 训练所用）",
+    ),
+    "act.flow.float64": (
+        "float64 (float32 gives 0 or ∞ there)",
+        "float64（float32 在此为 0 或 ∞）",
+    ),
+    "act.flow.float64_named": ("{name}, float64", "{name}，float64"),
+    "act.flow.overlap_note": (
+        "The lines lie on top of each other<br>(they differ by at most {percent} %)",
+        "两条线几乎完全重合<br>（相差不超过 {percent}%）",
+    ),
+    "act.flow.underflow_note": (
+        "Layers {layers}: 0 in float32<br>(underflow below ~{tiny})<br>"
+        "dotted: the same gradient in float64",
+        "第 {layers} 层：float32 中为 0<br>（低于约 {tiny}，下溢）<br>"
+        "虚线：同一梯度的 float64 值",
+    ),
+    "act.flow.underflow_note.one": (
+        "Layer {layers}: 0 in float32<br>(underflow below ~{tiny})<br>"
+        "dotted: the same gradient in float64",
+        "第 {layers} 层：float32 中为 0<br>（低于约 {tiny}，下溢）<br>"
+        "虚线：同一梯度的 float64 值",
+    ),
+    "act.flow.overflow_note": (
+        "Layers {layers}: ∞/NaN in float32<br>(overflow); dotted: float64",
+        "第 {layers} 层：float32 中为 ∞/NaN<br>（上溢）；虚线：float64",
+    ),
+    "act.flow.overflow_note.one": (
+        "Layer {layers}: ∞/NaN in float32<br>(overflow); dotted: float64",
+        "第 {layers} 层：float32 中为 ∞/NaN<br>（上溢）；虚线：float64",
+    ),
+    "act.flow.nonfinite_note": (
+        "Layers {layers}: ∞/NaN (overflow)",
+        "第 {layers} 层：∞/NaN（上溢）",
+    ),
+    "act.flow.nonfinite_note.one": (
+        "Layer {layers}: ∞/NaN (overflow)",
+        "第 {layers} 层：∞/NaN（上溢）",
+    ),
+    "act.flow.exact_zero": ("exactly 0 (float64 too)", "恰好为 0（float64 也是）"),
+    "act.flow.zero_layers_note": (
+        "×: exactly 0, drawn at the bottom<br>(no gradient reaches that layer)",
+        "×：恰好为 0，画在底部<br>（没有梯度传到该层）",
+    ),
     "act.hist.title": ("Activations per layer", "各层激活值分布"),
     "act.hist.value": ("activation value", "激活值"),
     "act.hist.layer": ("layer", "层"),
     "act.hist.fraction": ("fraction", "占比"),
-    "act.health.title": ("Dead and saturated units per layer", "各层“死亡”与饱和单元"),
+    "act.health.title": ("Dead and saturated units", "“死亡”与饱和单元"),
     "act.health.dead": ("dead (f′ = 0 on every sample)", "死亡（所有样本上 f′ = 0）"),
     "act.health.saturated": (
-        "saturated (|f′| < 0.01 but f ≠ 0 on most samples)",
+        "saturated (|f′| < 0.01 but f ≠ 0<br>on most samples)",
         "饱和（多数样本上 |f′| < 0.01 且 f ≠ 0）",
+    ),
+    "act.health.dead_none": ("dead: 0 % in every layer", "死亡：每层都是 0%"),
+    "act.health.saturated_none": (
+        "saturated: 0 % in every layer",
+        "饱和：每层都是 0%",
+    ),
+    "act.health.none": (
+        "No dead or saturated unit<br>in any layer: every bar is 0 %",
+        "各层都没有“死亡”<br>或饱和的单元：所有柱高都是 0%",
     ),
     "act.health.fraction": ("fraction of units", "单元占比"),
     # gradient lab controls
@@ -311,10 +360,60 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "act.lab.setting": ("setting", "设置"),
     "act.lab.label.sigma": (", σ = {sigma:g}", "，σ = {sigma:g}"),
-    "act.lab.label.epochs": ("{epochs} epochs", "{epochs} 轮"),
+    "act.lab.label.epochs": ("{count} epochs", "{count} 轮"),
+    "act.lab.label.epochs.one": ("{count} epoch", "{count} 轮"),
     "act.lab.label.seed": ("seed {seed}", "种子 {seed}"),
     "act.flow.before_after": (
-        "Gradient norm per layer, before and after training",
+        "Gradients before and after training",
         "训练前后各层的梯度范数",
+    ),
+    "act.lab.ratio_tagged": ("{value} ({tag})", "{value}（{tag}）"),
+    "act.lab.tag.float64": ("float64", "float64"),
+    "act.lab.tag.overflow": ("float32 overflow", "float32 上溢"),
+    "act.lab.ratio_note.float64": (
+        "The gradient ratio above is the float64 value: in float32 the first "
+        "layer's gradient is exactly 0, so the ratio would read 0.",
+        "上面的梯度比是 float64 下的值：在 float32 中第一层的梯度恰好为 0，"
+        "梯度比会显示为 0。",
+    ),
+    "act.lab.ratio_note.overflow": (
+        "No gradient ratio: float32 overflows, the gradients are ∞ or NaN.",
+        "没有梯度比：float32 上溢，梯度为 ∞ 或 NaN。",
+    ),
+    "act.lab.underflow_caption": (
+        "Layers {layers}: ∂L/∂W is exactly 0 in float32. On the way back the "
+        "gradient fell below about {tiny}, the smallest normal float32 number, and "
+        "was flushed to 0 (underflow), so training in float32 does not move these "
+        "layers at all. The ratio and the dotted line use the same gradients "
+        "computed in float64.",
+        "第 {layers} 层：∂L/∂W 在 float32 中恰好为 0。梯度在反向传播途中降到约 {tiny}"
+        "（float32 最小的正规数）以下，被置为 0（下溢），"
+        "所以用 float32 训练时这些层完全不会更新。"
+        "梯度比和虚线使用的是同一梯度在 float64 下的计算结果。",
+    ),
+    "act.lab.underflow_caption.one": (
+        "Layer {layers}: ∂L/∂W is exactly 0 in float32. On the way back the "
+        "gradient fell below about {tiny}, the smallest normal float32 number, and "
+        "was flushed to 0 (underflow), so training in float32 does not move this "
+        "layer at all. The ratio and the dotted line use the same gradient "
+        "computed in float64.",
+        "第 {layers} 层：∂L/∂W 在 float32 中恰好为 0。梯度在反向传播途中降到约 {tiny}"
+        "（float32 最小的正规数）以下，被置为 0（下溢），"
+        "所以用 float32 训练时这一层完全不会更新。"
+        "梯度比和虚线使用的是同一梯度在 float64 下的计算结果。",
+    ),
+    "act.lab.overflow_caption": (
+        "Layers {layers}: ∂L/∂W is ∞ or NaN in float32 (overflow): training in "
+        "float32 breaks down. The dotted line shows the same gradients computed in "
+        "float64.",
+        "第 {layers} 层：∂L/∂W 在 float32 中为 ∞ 或 NaN（上溢），"
+        "用 float32 训练会崩溃。虚线是同一梯度在 float64 下的计算结果。",
+    ),
+    "act.lab.overflow_caption.one": (
+        "Layer {layers}: ∂L/∂W is ∞ or NaN in float32 (overflow): training in "
+        "float32 breaks down. The dotted line shows the same gradient computed in "
+        "float64.",
+        "第 {layers} 层：∂L/∂W 在 float32 中为 ∞ 或 NaN（上溢），"
+        "用 float32 训练会崩溃。虚线是同一梯度在 float64 下的计算结果。",
     ),
 }

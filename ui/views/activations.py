@@ -10,10 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import streamlit as st
 
 from dlcore import activations as act
 from dlcore.figures import activations as figures
+from dlcore.figures import theme
 from dlcore.i18n import t
 from ui import charts, state, training
 
@@ -70,22 +72,21 @@ def _probe(c: act.GradientLabConfig) -> act.GradientProbe:
 def functions(lang: str) -> None:
     """Overlay of up to four activations and f′, their formulas and properties."""
     T = _translator(lang)
-    pick, span = st.columns([3, 2], gap="large")
-    with pick:
-        names = state.multiselect(
-            "act_names",
-            T("act.choose"),
-            list(act.ACTIVATIONS),
-            DEFAULT_NAMES,
-            format_func=name_label,
-            max_selections=figures.MAX_OVERLAY,
-        )
-    with span:
+    names = state.multiselect(
+        "act_names",
+        T("act.choose"),
+        list(act.ACTIVATIONS),
+        DEFAULT_NAMES,
+        format_func=name_label,
+        max_selections=figures.MAX_OVERLAY,
+    )
+    # The chart before its sliders: on a phone the columns stack, so the
+    # sliders sit right under the chart they move.
+    chart, controls = st.columns([2, 1], gap="large")
+    with controls:
         x_lo, x_hi = state.range_slider(
             "act_x", T("act.x_range"), -10.0, 10.0, (-5.0, 5.0), 0.5
         )
-    controls, chart = st.columns([1, 3], gap="large")
-    with controls:
         show_derivative = state.toggle("act_deriv", T("act.show_derivative"), True)
         params = _param_controls(names, T)
     if not names:
@@ -147,7 +148,7 @@ def _apply_example() -> None:
 def softmax(lang: str) -> None:
     """Softmax bars with temperature and shift, and the naive formula's overflow."""
     T = _translator(lang)
-    controls, chart = st.columns([1, 2], gap="large")
+    chart, controls = st.columns([2, 1], gap="large")  # the chart first on a phone
     with controls:
         # An action (it fills the logits box), so not in the URL: the logits are.
         state.select(
@@ -192,7 +193,7 @@ def softmax(lang: str) -> None:
     shifted = logits + np.float32(shift)
     fig = figures.softmax_figure(shifted, sorted({1.0, temperature}), lang=lang)
     charts.plotly(fig, where=chart, key="act_fig_softmax")
-    chart.caption(T("act.softmax.note"))
+    controls.caption(T("act.softmax.note"))  # the chart and sliders stay adjacent
     st.subheader(T("act.softmax.overflow_title"))
     st.markdown(T("act.softmax.overflow_text"))
     scaled = shifted / np.float32(temperature)
@@ -290,32 +291,43 @@ def lab_controls(lang: str) -> act.GradientLabConfig:
 
 
 def lab(lang: str) -> None:
-    """The gradient picture at initialisation, then training (pinnable runs)."""
+    """The gradient picture at initialisation, then training (pinnable runs).
+
+    On a phone the gradient picture (ratio and chart) stays in view at the top
+    (a ``sticky_`` container) while the lab's controls scroll under it.
+    """
     T = _translator(lang)
     st.markdown(T("act.lab.intro"))
-    config = lab_controls(lang)
-
     st.subheader(T("act.lab.at_init"))
+    with st.container():  # the picture sticks while these controls are in view
+        picture = st.container(key="sticky_act_lab")
+        config = lab_controls(lang)
     probe = _probe(config)
     summary = act.flow_summary(probe.table)
-    ratio = summary["grad_ratio"]
-    cols = st.columns(4)
-    shown = f"{ratio:.2g}" if np.isfinite(ratio) else T("act.lab.no_gradient")
-    cols[0].metric(T("act.lab.grad_ratio"), shown)
-    cols[1].metric(T("act.lab.init_loss"), f"{summary['loss']:.3f}")
-    cols[2].metric(T("act.lab.dead"), f"{summary['dead']:.0%}")
-    cols[3].metric(T("act.lab.saturated"), f"{summary['saturated']:.0%}")
+    with picture:
+        ratio, chart = st.columns([1, 3], vertical_alignment="center")
+        value, kind = figures.ratio_parts(summary, lang=lang)
+        ratio.metric(T("act.lab.grad_ratio"), value)
+        flow = figures.gradient_flow_figure(probe.table, height=FLOW_HEIGHT, lang=lang)
+        charts.plotly(flow, where=chart, key="act_fig_flow")
     st.markdown(T(f"act.lab.verdict.{summary['verdict']}"))
+    if kind:  # what the ratio above is when it is not float32's
+        st.caption(T(f"act.lab.ratio_note.{kind}"))
+    _lost_layers_caption(summary, T)
+    with st.container(horizontal=True, gap="medium"):  # two per row on a phone
+        st.metric(T("act.lab.init_loss"), f"{summary['loss']:.3f}", width=METRIC_WIDTH)
+        st.metric(T("act.lab.dead"), f"{summary['dead']:.0%}", width=METRIC_WIDTH)
+        st.metric(
+            T("act.lab.saturated"), f"{summary['saturated']:.0%}", width=METRIC_WIDTH
+        )
     left, right = st.columns(2)
-    flow = figures.gradient_flow_figure(probe.table, lang=lang)
-    charts.plotly(flow, where=left, key="act_fig_flow")
     health = figures.unit_health_figure(probe.table, lang=lang)
-    charts.plotly(health, where=right, key="act_fig_health")
+    charts.plotly(health, where=left, key="act_fig_health")
     hist = figures.activation_histogram_figure(probe.samples, lang=lang)
-    charts.plotly(hist, key="act_fig_hist")
+    charts.plotly(hist, where=right, key="act_fig_hist")
 
     st.subheader(T("act.lab.training"))
-    result = training.run_task(
+    training.run_task(
         act.train_gradient_lab,
         config,
         lang=lang,
@@ -323,18 +335,64 @@ def lab(lang: str) -> None:
         epochs=config.epochs,
         code=act.code_gradient_lab(config),
         code_file="gradient_lab.py",
+        render=lambda c, result, tag: lab_result(c, result, tag, lang),
     )
-    if result is None:
-        return
+
+
+#: Height of the gradient chart at the top of the lab (it stays in view on a
+#: phone, so it leaves room for the controls under it).
+FLOW_HEIGHT = 290
+#: The lab's small metrics take the width of their text: side by side where
+#: they fit, wrapped (never truncated) on a phone.
+METRIC_WIDTH = "content"
+
+
+def _lost_layers_caption(summary: dict[str, Any], T) -> None:
+    """Say which layers float32 rounds to 0 (or ∞/NaN) and what is shown instead."""
+    tiny = theme.number_text(act.FLOAT32_TINY)
+    for kind in ("underflow", "overflow"):
+        layers = summary[kind]
+        if layers:
+            st.caption(
+                T(
+                    f"act.lab.{kind}_caption",
+                    layers=figures.layers_text(layers),
+                    count=len(layers),
+                    tiny=tiny,
+                )
+            )
+
+
+def lab_result(config: act.GradientLabConfig, result: Any, tag: str, lang: str) -> None:
+    """A finished gradient-lab run: metrics, gradients before/after, runs so far.
+
+    Drawn by :func:`ui.training.run_task` in its result slot (``tag`` is
+    ``"final"``, or ``"previous"`` for the last finished run kept in view
+    while a new one trains).
+    """
+    T = _translator(lang)
+    initial = pd.DataFrame(result.artifacts["initial_flow"])
+    summary = act.flow_summary(initial)
     runs = st.session_state.setdefault("act_runs", {})
-    runs[config] = result.metrics
-    cols = st.columns(2)
-    cols[0].metric(
-        T("act.lab.val_accuracy"),
-        f"{result.metrics['val_accuracy']:.1%}",
-        help=T("act.lab.chance"),
-    )
-    cols[1].metric(T("act.lab.val_loss"), f"{result.metrics['val_loss']:.3f}")
+    if tag == "final":
+        runs[config] = {
+            **result.metrics,
+            "grad_ratio_f32": summary["grad_ratio_f32"],
+            "underflow": summary["underflow"],
+            "overflow": summary["overflow"],
+        }
+    with st.container(horizontal=True, gap="medium"):
+        st.metric(
+            T("act.lab.val_accuracy"),
+            f"{result.metrics['val_accuracy']:.1%}",
+            help=T("act.lab.chance"),
+            width=METRIC_WIDTH,
+        )
+        st.metric(
+            T("act.lab.val_loss"),
+            f"{result.metrics['val_loss']:.3f}",
+            width=METRIC_WIDTH,
+        )
     flows = {
         T("act.flow.initial"): result.artifacts["initial_flow"],
         T("act.flow.final"): result.artifacts["final_flow"],
@@ -342,12 +400,12 @@ def lab(lang: str) -> None:
     fig = figures.gradient_flow_figure(
         flows, title_key="act.flow.before_after", lang=lang
     )
-    charts.plotly(fig, key="act_fig_flow2")
+    charts.plotly(fig, key=f"act_fig_flow2_{tag}")
     st.markdown(f"**{T('act.lab.runs')}**")
     setting = {T("act.lab.setting"): st.column_config.TextColumn(width="large")}
     st.dataframe(
         figures.lab_runs_frame(runs, lang=lang),
         hide_index=True,
         column_config=setting,
-        key="act_runs_table",
+        key=f"act_runs_table_{tag}",
     )
