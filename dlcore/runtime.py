@@ -43,6 +43,7 @@ def _import_tensorflow() -> None:
     """
     if os.path.exists(NVIDIA_DEVICE) or os.environ.get("DLCORE_TF_LOGS"):
         import tensorflow
+
         return
     saved = os.dup(2)
     devnull = os.open(os.devnull, os.O_WRONLY)

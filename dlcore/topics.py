@@ -316,6 +316,7 @@ TOPICS: tuple[Topic, ...] = (
                 "train_transfer",
                 "TransferConfig",
                 "code_transfer",
+                version=2,  # one epoch of num_steps batches per target run
                 controls="transfer_control_values",
                 smoke="SMOKE_TRANSFER",
                 tab="transfer",

@@ -28,6 +28,7 @@ LIVE_REDRAW_SECONDS = 0.3
 #: Pinned runs kept per task and browser session.
 MAX_PINS = 8
 _PINS = "_pins"  # session key: {task key: [compare.Pin, ...]}
+_STALE_SLOTS = 40  # top-level elements of a result view, at most
 _LAST = "_last_result"  # session key: {task key: (config, last finished result)}
 
 
@@ -133,6 +134,11 @@ def run_task(
     handle = svc.submit(fn, config, force=retrain)
     snap = handle.snapshot()
     if not snap.finished:
+        # Elements of the last result that the new drawing does not overwrite
+        # would stay greyed until the run ends: overwrite them with empties.
+        with slot.container():
+            for _ in range(_STALE_SLOTS):
+                st.empty()
         with slot.container():
             previous = st.session_state.get(_LAST, {}).get(key)
             if render is not None and previous is not None:
@@ -286,15 +292,18 @@ def _watch(
                 bar.progress(0.0, text=t("train.waiting", lang, ahead=snap.ahead))
             elif snap.events:
                 event = snap.events[-1]
-                bar.progress(
-                    _progress_fraction(event),
-                    text=t(
-                        "train.running",
-                        lang,
-                        epoch=event["epoch"],
-                        epochs=event["epochs"],
-                    ),
+                text = t(
+                    "train.running", lang, epoch=event["epoch"], epochs=event["epochs"]
                 )
+                if event.get("num_runs", 1) > 1:
+                    run = t(
+                        "train.run_of",
+                        lang,
+                        run=event.get("run_index", 0) + 1,
+                        runs=event["num_runs"],
+                    )
+                    text = f"{run} · {text}"
+                bar.progress(_progress_fraction(event), text=text)
                 now = time.monotonic()
                 if len(snap.events) != drawn and now - last_draw >= LIVE_REDRAW_SECONDS:
                     history = training_figures.events_to_history(snap.events)

@@ -136,8 +136,9 @@ def output_size_formula(
         kernel_size: Window length ``k``.
         stride: Step ``s``.
         padding: ``"valid"``, ``"same"`` or an explicit integer ``p``.
-        latex: ``True`` for a LaTeX string (``st.latex``); ``False`` for plain
-            Unicode text.
+        latex: ``True`` for a LaTeX string (``st.latex``), one short step
+            per line (``aligned``) so that it fits a 390 px phone; ``False``
+            for plain Unicode text on one line.
 
     Returns:
         The formula, e.g. ``⌊(8 + 2·0 − 3) / 1⌋ + 1 = 6``. For ``"same"`` the
@@ -155,10 +156,11 @@ def output_size_formula(
         before, after = padding_amounts(n, k, s, padding)
         if latex:
             return (
-                rf"\left\lceil \frac{{n}}{{s}} \right\rceil = "
-                rf"\left\lceil \frac{{{n}}}{{{s}}} \right\rceil = {out},\quad "
-                rf"p = \max\big(({out} - 1)\cdot {s} + {k} - {n},\ 0\big) = "
-                rf"{before + after} = {before} + {after}"
+                r"\begin{aligned} o &= \left\lceil \frac{n}{s} \right\rceil = "
+                rf"\left\lceil \frac{{{n}}}{{{s}}} \right\rceil = {out} \\ "
+                r"p &= \max\big((o - 1)\cdot s + k - n,\ 0\big) \\ "
+                rf"&= \max\big(({out} - 1)\cdot {s} + {k} - {n},\ 0\big) \\ "
+                rf"&= {before + after} = {before} + {after} \end{{aligned}}"
             )
         return (
             f"⌈n / s⌉ = ⌈{n} / {s}⌉ = {out};  p = max(({out} − 1)·{s} + {k} − {n}, 0)"
@@ -167,9 +169,10 @@ def output_size_formula(
     p = 0 if padding == "valid" else int(padding)
     if latex:
         return (
-            rf"\left\lfloor \frac{{n + 2p - k}}{{s}} \right\rfloor + 1 = "
-            rf"\left\lfloor \frac{{{n} + 2\cdot {p} - {k}}}{{{s}}} \right\rfloor + 1"
-            rf" = {out}"
+            r"\begin{aligned} o &= \left\lfloor \frac{n + 2p - k}{s} \right\rfloor"
+            r" + 1 \\ "
+            rf"&= \left\lfloor \frac{{{n} + 2\cdot {p} - {k}}}{{{s}}} \right\rfloor + 1"
+            rf" = {out} \end{{aligned}}"
         )
     return f"⌊(n + 2p − k) / s⌋ + 1 = ⌊({n} + 2·{p} − {k}) / {s}⌋ + 1 = {out}"
 

@@ -11,7 +11,6 @@ import them by name.
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -132,10 +131,11 @@ class TransferConfig:
         num_blocks: Conv blocks of the base.
         filters: Filters of its first convolution.
         pretrain_epochs: Epochs on the source classes.
-        num_steps: Gradient steps of each target run (about), whatever its
-            size, so that small and large training sets get the same compute:
-            each run's images are repeated cyclically up to
-            ``max(train_sizes)`` examples per epoch.
+        num_steps: Gradient steps of each target run, whatever its size, so
+            that small and large training sets get the same compute: each run
+            is one epoch over its images repeated cyclically up to
+            ``num_steps · batch_size`` examples (so the only epochs counted
+            are the ``pretrain_epochs``, as the page's controls say).
         batch_size: Examples per step.
         learning_rate: Adam step size for every run.
         seed: Seed of everything.
@@ -160,6 +160,11 @@ class TransferConfig:
             raise ValueError(f"strategies must be a subset of {TRANSFER_STRATEGIES}")
         if min(self.train_sizes, default=0) < len(self.target_classes):
             raise ValueError("each train size needs at least one image per class")
+        if self.num_steps * self.batch_size < max(self.train_sizes):
+            raise ValueError(
+                "num_steps · batch_size must cover the largest train size (every "
+                "image is seen at least once)"
+            )
 
     def cnn_config(self) -> CNNConfig:
         """The :class:`CNNConfig` of the networks used here."""
@@ -447,11 +452,10 @@ def train_transfer(
     xt, yt = _select(x_train, y_train, config.target_classes)
     xt_test, yt_test = _select(x_test, y_test, config.target_classes)
     rows, metrics = [], {"pretrain_accuracy": pretrain_accuracy}
-    # Every run cycles through its images up to the largest size, so all runs
-    # have the same data shape (one compiled graph per strategy) and the same
-    # number of gradient steps, whatever their training-set size.
-    length = max(config.train_sizes)
-    epochs = max(1, round(config.num_steps / math.ceil(length / config.batch_size)))
+    # Every run is one epoch over its images repeated cyclically up to exactly
+    # num_steps batches: all runs take the same number of gradient steps (and
+    # have the same data shape), whatever their training-set size.
+    length = config.num_steps * config.batch_size
     for index, (strategy, size) in enumerate(runs, start=1):
         if fits[next(reversed(fits))].status == "cancelled":
             break
@@ -462,7 +466,7 @@ def train_transfer(
             model,
             xt[subset],
             yt[subset],
-            epochs=epochs,
+            epochs=1,
             batch_size=config.batch_size,
             seed=config.seed + index,
             on_progress=_with_run(on_progress, name, index, num_runs),

@@ -37,6 +37,69 @@ HEAT = [
 HIGHLIGHT = "#d62728"
 #: Grids larger than this (per side) show colours only, no numbers.
 MAX_TEXT_SIDE = 12
+#: Size of the numbers written in heatmap cells (≥ theme.MIN_FONT_SIZE).
+CELL_FONT_SIZE = theme.MIN_FONT_SIZE
+#: The narrowest a grid with numbers is drawn (px): one panel in a third of a
+#: laptop's content width (the kernel and products share a wider column).
+TEXT_PANEL_PX = 260
+#: A panel whose values span less than this is drawn as constant and says so.
+FLAT = 1e-6
+
+
+def text_px(label: str, size: float = CELL_FONT_SIZE) -> float:
+    """Estimated width of a number label in px (Source Sans: digits 0.5 em,
+    "." 0.25 em, "-" 0.33 em).
+
+    >>> round(text_px("-0.25"), 1)
+    29.1
+    """
+    widths = {".": 0.25, "-": 0.33}
+    return sum(0.5 if ch.isdigit() else widths.get(ch, 0.6) for ch in label) * size
+
+
+def cell_text(z: np.ndarray, decimals: int) -> list[list[str]]:
+    """Compact cell labels: ``decimals`` places, trailing zeros dropped.
+
+    >>> cell_text(np.array([[0.5, 1.0, 0.0, -0.0625, np.nan]]), 2)
+    [['0.5', '1', '0', '-0.06', '']]
+    """
+
+    def one(v: float) -> str:
+        if not np.isfinite(v):
+            return ""
+        text = f"{v:.{decimals}f}"
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+        return "0" if text in ("-0", "") else text
+
+    return [[one(float(v)) for v in row] for row in np.atleast_2d(z)]
+
+
+def cell_decimals(z: np.ndarray, panel_px: float = TEXT_PANEL_PX) -> int | None:
+    """Decimals to write in a grid's cells, or ``None`` if no number fits.
+
+    ``z``: one grid, or a stack of grids drawn in turn (one format for all).
+    Two decimals if the widest label fits a cell of a ``panel_px`` wide panel
+    at :data:`CELL_FONT_SIZE` (with 2 px to spare each side), else one
+    decimal, else none (more than :data:`MAX_TEXT_SIDE` cells per side never
+    get numbers): fewer digits on larger grids, never smaller text.
+
+    >>> image = np.full((8, 8), 0.9375)
+    >>> cell_decimals(image), cell_decimals(np.pad(image, 2)), cell_decimals(
+    ...     np.zeros((16, 16)))
+    (2, 1, None)
+    """
+    z = np.atleast_2d(np.asarray(z, dtype=float))
+    side = max(z.shape[-2:]) if z.size else 1
+    if side > MAX_TEXT_SIDE:
+        return None
+    cell = panel_px / side
+    rows = z.reshape(-1, z.shape[-1])  # several grids (e.g. every step) at once
+    for decimals in (2, 1):
+        labels = [label for row in cell_text(rows, decimals) for label in row]
+        if max(map(text_px, labels), default=0.0) + 4 <= cell:
+            return decimals
+    return None
 
 
 def _axis_name(index: int, axis: str) -> str:
@@ -68,11 +131,27 @@ def _grid_heatmap(
     text: bool | None = None,
     colorbar: bool = False,
     name: str = "",
+    zrange: tuple[float, float] | None = None,
+    like: np.ndarray | None = None,
+    width: float = TEXT_PANEL_PX,
 ) -> go.Heatmap:
-    """A heatmap of a small 2-D array, with values written in the cells if small."""
+    """A heatmap of a small 2-D array, with values written in the cells if small.
+
+    ``text``: write the values (``None``: when they fit, see
+    :func:`cell_decimals`; ``True``: always, e.g. a 2×2 pooling window).
+    ``like``: the array whose numbers decide the decimals (the whole output
+    while only part of it is filled in, so the format does not change as the
+    steps go on). ``width``: the narrowest the panel is drawn, px. ``zrange``
+    overrides the colour range (a contrast stretch); the values and hover
+    texts stay the true ones.
+    """
     z = np.asarray(z, dtype=float)
-    if text is None:
-        text = max(z.shape) <= MAX_TEXT_SIDE
+    decimals = None
+    if text is not False:
+        decimals = cell_decimals(z if like is None else like, width)
+        if text and decimals is None:  # asked for (a tiny grid): write them
+            decimals = 2
+    labels = None if decimals is None else cell_text(z, decimals)
     finite = z[np.isfinite(z)]
     if signed:
         limit = limit or float(np.abs(finite).max(initial=0.0)) or 1.0
@@ -80,6 +159,8 @@ def _grid_heatmap(
     else:
         scale, zmin = GRAY, 0.0
         zmax = limit or max(1.0, float(finite.max(initial=1.0)))
+    if zrange is not None:
+        zmin, zmax = zrange
     return go.Heatmap(
         z=z,
         zmin=zmin,
@@ -87,11 +168,12 @@ def _grid_heatmap(
         colorscale=scale,
         showscale=colorbar,
         name=name,
-        texttemplate="%{z:.2f}" if text else None,
-        textfont={"size": 11},
+        text=labels,
+        texttemplate="%{text}" if labels is not None else None,
+        textfont={"size": CELL_FONT_SIZE},
         hovertemplate="row %{y}, col %{x}: %{z:.3f}<extra></extra>",
-        xgap=1 if text else 0,
-        ygap=1 if text else 0,
+        xgap=1 if labels is not None else 0,
+        ygap=1 if labels is not None else 0,
     )
 
 
@@ -184,6 +266,28 @@ def _panel_grid(panels: Sequence[str], titles: dict[str, str]) -> go.Figure:
     )
 
 
+#: Side margins of the step-through figures (:func:`_step_layout`), px.
+_STEP_MARGIN_PX = 20
+#: A column of several panels is this much wider on the page (kernel and
+#: products side by side, ``ui.views.cnn._step_figures``).
+GROUP_WIDTH = 1.3
+
+
+def panel_px(panels: Sequence[str]) -> dict[str, float]:
+    """The narrowest width (px) each panel gets on the page: a figure of one
+    panel is drawn :data:`TEXT_PANEL_PX` wide, one of several
+    :data:`GROUP_WIDTH` times that, split like :func:`_panel_grid` splits it.
+
+    >>> {k: round(v) for k, v in panel_px(("kernel", "products")).items()}
+    {'kernel': 151, 'products': 151}
+    """
+    figure = TEXT_PANEL_PX * (GROUP_WIDTH if len(panels) > 1 else 1.0)
+    spacing = 0.05 if len(panels) > 1 else 0.0
+    plot = (figure - _STEP_MARGIN_PX) * (1 - spacing * (len(panels) - 1))
+    total = sum(_PANEL_WIDTHS[p] for p in panels)
+    return {p: plot * _PANEL_WIDTHS[p] / total for p in panels}
+
+
 def _check_panels(panels: Sequence[str], allowed: Sequence[str]) -> tuple[str, ...]:
     panels = tuple(panels)
     if not panels or not set(panels) <= set(allowed):
@@ -230,17 +334,31 @@ def conv_step_figure(
             "output": t("cnn.fig.output", lang),
         },
     )
+    px = panel_px(panels)
     for col, panel in enumerate(panels, start=1):
         if panel == "input":
-            fig.add_trace(_grid_heatmap(steps.padded, signed=False), row=1, col=col)
+            fig.add_trace(
+                _grid_heatmap(steps.padded, signed=False, width=px[panel]), 1, col
+            )
             _draw_padding(fig, steps, 1, col)
             _rect(fig, 1, col, step.top, step.left, kh, kw)
         elif panel == "kernel":
-            fig.add_trace(_grid_heatmap(steps.kernel, signed=True), row=1, col=col)
+            fig.add_trace(
+                _grid_heatmap(steps.kernel, signed=True, width=px[panel]), 1, col
+            )
         elif panel == "products":
             limit = float(np.abs(step.products).max()) or 1.0
             fig.add_trace(
-                _grid_heatmap(step.products, signed=True, limit=limit), 1, col
+                _grid_heatmap(
+                    step.products,
+                    signed=True,
+                    limit=limit,
+                    width=px[panel],
+                    # the same digits at every step: decided by all products
+                    like=np.stack([other.products for other in steps.steps]),
+                ),
+                1,
+                col,
             )
         else:
             limit = float(np.abs(steps.output).max()) or 1.0
@@ -249,7 +367,8 @@ def conv_step_figure(
                     _partial_output(steps, index),
                     signed=True,
                     limit=limit,
-                    text=max(steps.output.shape) <= MAX_TEXT_SIDE,
+                    like=steps.output,
+                    width=px[panel],
                 ),
                 row=1,
                 col=col,
@@ -290,22 +409,39 @@ def pool_step_figure(
         },
     )
     limit = max(1.0, float(np.nanmax(steps.padded)))
+    px = panel_px(panels)
     for col, panel in enumerate(panels, start=1):
         if panel == "input":
             fig.add_trace(
-                _grid_heatmap(steps.padded, signed=False, limit=limit), 1, col
+                _grid_heatmap(steps.padded, signed=False, limit=limit, width=px[panel]),
+                1,
+                col,
             )
             _draw_padding(fig, steps, 1, col)
             _rect(fig, 1, col, step.top, step.left, kh, kw)
         elif panel == "window":
             fig.add_trace(
-                _grid_heatmap(step.window, signed=False, limit=limit, text=True), 1, col
+                _grid_heatmap(
+                    step.window, signed=False, limit=limit, text=True, width=px[panel]
+                ),
+                1,
+                col,
             )
             if step.argmax is not None:
                 _rect(fig, 1, col, step.argmax[0], step.argmax[1], 1, 1)
         else:
             partial = _partial_output(steps, index)
-            fig.add_trace(_grid_heatmap(partial, signed=False, limit=limit), 1, col)
+            fig.add_trace(
+                _grid_heatmap(
+                    partial,
+                    signed=False,
+                    limit=limit,
+                    like=steps.output,
+                    width=px[panel],
+                ),
+                1,
+                col,
+            )
             _rect(fig, 1, col, step.row, step.col, 1, 1)
     _image_axes(fig, len(panels))
     for name, shape in (("window", step.window.shape), ("output", steps.output.shape)):
@@ -376,7 +512,12 @@ def windows_1d_figure(
             showlegend=False,
             hovertemplate=f"{label}: {start}…{start + kernel_size - 1}<extra></extra>",
         )
-    fig.update_layout(barmode="overlay", bargap=0.25)
+    # cell numbers never shrink below 14 px (Plotly shrinks text to fit a bar)
+    fig.update_layout(
+        barmode="overlay",
+        bargap=0.25,
+        uniformtext={"minsize": theme.MIN_FONT_SIZE, "mode": "show"},
+    )
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(dtick=1, range=[-before - 1, n + after])
     return theme.styled(
@@ -419,6 +560,22 @@ def kernel_figure(
     )
 
 
+def _flat_value(array: np.ndarray) -> float | None:
+    """The value of an (almost) constant array, else ``None``."""
+    finite = np.asarray(array, dtype=float)
+    finite = finite[np.isfinite(finite)]
+    if finite.size and float(finite.max() - finite.min()) < FLAT:
+        return float(finite.mean())
+    return None
+
+
+def _note_color(value: float, *, signed: bool, limit: float) -> str:
+    """Black or white text, whichever reads on the cell colour of ``value``."""
+    share = abs(value) / limit if limit else 0.0
+    dark = share > 0.6 if signed else share < 0.5  # strong colour / dark grey
+    return "#ffffff" if dark else theme.TEXT_COLOR
+
+
 def _grid_figure(
     arrays: Sequence[np.ndarray],
     titles: Sequence[str],
@@ -429,29 +586,53 @@ def _grid_figure(
     title: str,
     height: int,
     frame: bool = False,
+    stretch: bool = False,
+    lang: str = "en",
 ) -> go.Figure:
     """Small multiples: one heatmap per array, sharing one colour range.
 
     ``frame=True`` outlines every image (white pixels on a white page).
+    ``stretch=True`` gives every panel its own colour range (its darkest
+    value black, its brightest white) and adds that range to its title. A
+    constant panel (nothing to stretch, e.g. a channel that is 0 everywhere)
+    is written as such in its middle ("all 0").
     """
     count = max(1, len(arrays))
     cols = min(cols, count)
     rows = -(-count // cols)
+    titles = list(titles)
+    ranges: list[tuple[float, float] | None] = []
+    for i, array in enumerate(arrays):
+        finite = np.asarray(array, dtype=float)
+        finite = finite[np.isfinite(finite)]
+        low, high = (
+            (float(finite.min()), float(finite.max())) if finite.size else (0, 1)
+        )
+        if stretch and _flat_value(array) is None:
+            ranges.append((low, high))
+            span = t("cnn.fig.range", lang, low=low, high=high)
+            titles[i] = f"{titles[i]} · {span}" if (low, high) != (0, 1) else titles[i]
+        else:
+            ranges.append(None)
     fig = make_subplots(
         rows=rows,
         cols=cols,
-        subplot_titles=list(titles),
+        subplot_titles=titles,
         horizontal_spacing=0.02,
-        vertical_spacing=0.08 / max(1, rows - 1) + 0.04,
+        vertical_spacing=0.08 / max(1, rows - 1) + 0.06,
     )
+    scale_limit = limit or 1.0
     for i, array in enumerate(arrays):
+        row, col = i // cols + 1, i % cols + 1
         fig.add_trace(
-            _grid_heatmap(array, signed=signed, limit=limit, text=False),
-            row=i // cols + 1,
-            col=i % cols + 1,
+            _grid_heatmap(
+                array, signed=signed, limit=limit, text=False, zrange=ranges[i]
+            ),
+            row=row,
+            col=col,
         )
+        h, w = np.shape(array)[:2]
         if frame:
-            h, w = np.shape(array)[:2]
             fig.add_shape(
                 type="rect",
                 x0=-0.5,
@@ -459,11 +640,25 @@ def _grid_figure(
                 y0=-0.5,
                 y1=h - 0.5,
                 line={"color": "#999", "width": 1},
-                row=i // cols + 1,
-                col=i % cols + 1,
+                row=row,
+                col=col,
+            )
+        value = _flat_value(array)
+        if value is not None:
+            fig.add_annotation(
+                x=(w - 1) / 2,
+                y=(h - 1) / 2,
+                text=t("cnn.fig.flat", lang, value=value),
+                showarrow=False,
+                font={
+                    "size": theme.MIN_FONT_SIZE,
+                    "color": _note_color(value, signed=signed, limit=scale_limit),
+                },
+                row=row,
+                col=col,
             )
     _image_axes(fig, rows * cols)
-    fig.update_annotations(font_size=11)
+    fig.update_annotations(font_size=theme.MIN_FONT_SIZE)
     return theme.styled(fig, title=title, height=height, legend=False)
 
 
@@ -488,6 +683,7 @@ def filters_figure(
         cols=cols,
         height=height,
         title=t("cnn.fig.filters", lang, layer=layer_name),
+        lang=lang,
     )
 
 
@@ -519,6 +715,7 @@ def feature_maps_figure(
             shown=shown,
             total=maps.shape[-1],
         ),
+        lang=lang,
     )
 
 
@@ -531,7 +728,22 @@ def filter_visualization_figure(
     cols: int = 8,
     height: int = theme.HEIGHT,
 ) -> go.Figure:
-    """Inputs found by gradient ascent, one per filter, ``(F, H, W)`` in ``[0, 1]``."""
+    """Inputs found by gradient ascent, one per filter, ``(F, H, W)`` in ``[0, 1]``.
+
+    Each panel is contrast-stretched (its own darkest pixel black, brightest
+    white; the range is in its title), so a picture that lies within
+    0.97–1 is not drawn as a blank white square; a truly uniform one (the
+    filter likes an all-white or all-black input best) says so.
+
+    Example:
+        >>> nearly_white = np.linspace(0.9, 1, 16).reshape(4, 4)
+        >>> pictures = np.stack([np.ones((4, 4)), nearly_white])
+        >>> fig = filter_visualization_figure(pictures, [0, 1], "conv1")
+        >>> [a.text for a in fig.layout.annotations]
+        ['#0', '#1 · 0.9–1', 'all 1']
+        >>> fig.data[1].zmin, fig.data[1].zmax
+        (0.9, 1.0)
+    """
     images = np.asarray(images)
     if images.ndim == 2:
         images = images[None]
@@ -543,7 +755,9 @@ def filter_visualization_figure(
         cols=cols,
         height=height,
         frame=True,
+        stretch=True,
         title=t("cnn.fig.filter_vis", lang, layer=layer_name),
+        lang=lang,
     )
 
 

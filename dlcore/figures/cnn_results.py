@@ -24,6 +24,23 @@ from dlcore.figures.cnn import HIGHLIGHT, _axis_name, _grid_heatmap
 from dlcore.i18n import t
 
 
+def _legend_below(fig: go.Figure, *, bottom: int = 120) -> go.Figure:
+    """Move the legend under the x-axis title: at the top right it ran into a
+    long title on a 390 px phone (entries wrap onto several lines there)."""
+    fig.update_layout(
+        legend={
+            "orientation": "h",
+            "yref": "container",
+            "y": 0.0,
+            "yanchor": "bottom",
+            "x": 0.0,
+            "xanchor": "left",
+        },
+        margin={"b": bottom},
+    )
+    return fig
+
+
 def confusion_matrix_figure(
     matrix: np.ndarray,
     class_names: Sequence[str],
@@ -69,10 +86,10 @@ def confusion_matrix_figure(
             customdata=index,
             colorscale="Blues",
             texttemplate="%{z}",
-            textfont={"size": 13},
+            textfont={"size": theme.FONT_SIZE},
             xgap=1,
             ygap=1,
-            colorbar={"title": {"text": t("cnn.fig.count", lang)}, "thickness": 14},
+            showscale=False,  # every cell is written: the width goes to the cells
             hovertemplate=hover.replace("%{meta}", "%{z}"),
         )
     )
@@ -104,7 +121,7 @@ def confusion_matrix_figure(
     fig.update_xaxes(type="category", side="bottom", constrain="domain")
     fig.update_xaxes(showgrid=False, zeroline=False)
     fig.update_yaxes(showgrid=False, zeroline=False)
-    return theme.styled(
+    theme.styled(
         fig,
         title=t("cnn.fig.confusion", lang),
         height=height,
@@ -112,6 +129,9 @@ def confusion_matrix_figure(
         y_title=true_label,
         legend=False,
     )
+    # narrow side margins: on a 390 px phone the 10 × 10 cells get ~30 px each
+    fig.update_layout(margin={"l": 50, "r": 10})
+    return fig
 
 
 def misclassified_figure(
@@ -125,6 +145,7 @@ def misclassified_figure(
     height: int = theme.TALL_HEIGHT,
     title: str | None = None,
     min_columns: int = 1,
+    pair_titles: bool = True,
 ) -> go.Figure:
     """Misclassified images with their predicted probabilities underneath.
 
@@ -137,13 +158,18 @@ def misclassified_figure(
         max_images: At most this many are drawn (one column each).
         height: Figure height.
         title: Replaces the default title (e.g. for the images of one
-            confusion-matrix cell, which may be classified correctly).
+            confusion-matrix cell, which may be classified correctly); ``""``
+            draws none (the page writes it above several figures).
         min_columns: Draw at least this many columns (so that one image is
             not stretched over the whole width).
+        pair_titles: Title each image "3 → 8" over "72%" (true → predicted,
+            probability); ``False``: only "72%" (the figure title already
+            names the pair, e.g. one cell of the confusion matrix).
 
     Returns:
-        Two rows: the images (titled "true 3 → 8 (72 %)"), and a bar chart of
-        the probabilities below each (true class green, prediction red).
+        Two rows: the images, and a bar chart of the probabilities below each
+        (true class green, prediction red). The default title says how to
+        read the image titles.
     """
     count = min(len(images), max_images)
     if count == 0:
@@ -159,20 +185,23 @@ def misclassified_figure(
         fig.update_xaxes(visible=False)
         fig.update_yaxes(visible=False)
         return theme.styled(
-            fig, title=title or t("cnn.fig.misclassified", lang), height=height
+            fig, title=title or t("cnn.fig.mistakes", lang), height=height
         )
     names = [str(c) for c in class_names]
     titles = []
     for i in range(count):
         predicted = int(np.argmax(probabilities[i]))
+        prob = float(probabilities[i, predicted])
         titles.append(
             t(
                 "cnn.fig.true_pred",
                 lang,
                 true=names[int(y_true[i])],
                 pred=names[predicted],
-                prob=float(probabilities[i, predicted]),
+                prob=prob,
             )
+            if pair_titles
+            else f"{prob:.0%}"
         )
     cols = max(count, int(min_columns))
     titles += [""] * (cols - count)
@@ -205,7 +234,7 @@ def misclassified_figure(
             col=i + 1,
         )
         fig.update_yaxes(range=[0, 1], showticklabels=i == 0, row=2, col=i + 1)
-        fig.update_xaxes(type="category", tickfont={"size": 9}, row=2, col=i + 1)
+        fig.update_xaxes(type="category", row=2, col=i + 1)
     for i in range(1, cols + 1):
         fig.layout[_axis_name(i, "yaxis")].update(
             autorange="reversed", scaleanchor=_axis_name(i, "x"), showticklabels=False
@@ -218,13 +247,13 @@ def misclassified_figure(
         fig.layout[_axis_name(i, "yaxis")].update(visible=False)
         fig.layout[_axis_name(cols + i, "xaxis")].update(visible=False)
         fig.layout[_axis_name(cols + i, "yaxis")].update(visible=False)
-    fig.update_annotations(font_size=12)
-    return theme.styled(
-        fig,
-        title=title or t("cnn.fig.misclassified", lang),
-        height=height,
-        legend=False,
-    )
+    fig.update_annotations(font_size=theme.MIN_FONT_SIZE)
+    heading = t("cnn.fig.mistakes", lang) if title is None else title
+    theme.styled(fig, title=heading or None, height=height, legend=False)
+    # two-line image titles need room above the first row
+    top = (90 if heading else 50) if pair_titles else (50 if heading else 30)
+    fig.update_layout(margin={"l": 40, "r": 10, "t": top})
+    return fig
 
 
 def prediction_figure(
@@ -259,6 +288,9 @@ def prediction_figure(
             marker_color=colors,
             text=[f"{p:.0%}" if p >= 0.01 else "" for p in probabilities],
             textposition="outside",
+            # never shrunk to fit a narrow bar (it was ~7 px on a phone)
+            constraintext="none",
+            textfont={"size": theme.MIN_FONT_SIZE},
             cliponaxis=False,
             hovertemplate="%{x}: %{y:.1%}<extra></extra>",
         )
@@ -309,12 +341,13 @@ def per_class_figure(
     low = float(min(table["precision"].min(), table["recall"].min()))
     fig.update_yaxes(range=[min(0.8, max(0.0, low - 0.05)), 1.0], tickformat=".0%")
     fig.update_xaxes(type="category")
-    return theme.styled(
+    theme.styled(
         fig,
         title=t("cnn.fig.per_class", lang),
         height=height,
         x_title=t("cnn.class", lang),
     )
+    return _legend_below(fig, bottom=100)
 
 
 def translation_figure(
@@ -344,13 +377,14 @@ def translation_figure(
         )
     fig.update_yaxes(range=[0, 1.02], tickformat=".0%")
     fig.update_xaxes(dtick=1, zeroline=True)
-    return theme.styled(
+    theme.styled(
         fig,
         title=t("cnn.fig.translation", lang),
         height=height,
         x_title=t("cnn.fig.shift", lang),
         y_title=t("common.accuracy", lang),
     )
+    return _legend_below(fig, bottom=100)
 
 
 def transfer_figure(
@@ -358,7 +392,7 @@ def transfer_figure(
     *,
     target: str = "5–9",
     lang: str = "en",
-    height: int = theme.HEIGHT,
+    height: int = theme.TALL_HEIGHT,
 ) -> go.Figure:
     """Accuracy vs number of training images for each transfer strategy.
 
@@ -385,15 +419,18 @@ def transfer_figure(
             hovertemplate="%{x}: %{y:.1%}<extra></extra>",
         )
     sizes = sorted(set(table["train_size"])) if len(table) else []
-    fig.update_xaxes(type="log", tickvals=sizes, ticktext=[str(s) for s in sizes])
+    theme.log_axis(fig, sizes, axis="x")
+    if len(sizes) >= 2:  # label the sizes trained (full values, never "5" for 50)
+        fig.update_xaxes(tickvals=sizes, ticktext=[theme.number_text(s) for s in sizes])
     fig.update_yaxes(tickformat=".0%")
-    return theme.styled(
+    theme.styled(
         fig,
         title=t("cnn.fig.transfer", lang, target=target),
         height=height,
         x_title=t("cnn.fig.train_size", lang),
         y_title=t("common.accuracy", lang),
     )
+    return _legend_below(fig)
 
 
 def param_comparison_figure(
@@ -437,7 +474,9 @@ def param_comparison_figure(
             font={"size": 15},
         )
     # segments too thin for their label stay unlabelled (hover still tells)
-    fig.update_layout(barmode="stack", uniformtext={"minsize": 12, "mode": "hide"})
+    fig.update_layout(
+        barmode="stack", uniformtext={"minsize": theme.MIN_FONT_SIZE, "mode": "hide"}
+    )
     return theme.styled(
         fig,
         title=t("cnn.fig.params", lang),

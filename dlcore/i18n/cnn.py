@@ -81,8 +81,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     # explanations
     "cnn.formula_title": ("Output size", "输出大小"),
     "cnn.formula.symbols": (
-        "n: input size, k: kernel size, s: stride, p: padding.",
-        "n：输入大小，k：卷积核大小，s：步幅，p：填充。",
+        "o: output size, n: input size, k: kernel size, s: stride, p: padding.",
+        "o：输出大小，n：输入大小，k：卷积核大小，s：步幅，p：填充。",
     ),
     "cnn.formula.same_note": (
         "With padding='same', TensorFlow pads just enough for ⌈n/s⌉ outputs and puts "
@@ -132,8 +132,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "cnn.filter_vis_note": (
         "Starting from grey noise, gradient ascent changes the input image to excite "
-        "the chosen filter as much as possible.",
-        "从灰色噪声出发，用梯度上升修改输入图像，使所选卷积核的激活尽可能大。",
+        "the chosen filter as much as possible. Each picture is contrast-stretched: "
+        "its darkest pixel is drawn black and its brightest white, and its title "
+        "gives that range (e.g. 0.93–1: all pixels nearly white). A picture that is "
+        "one flat value says so: that filter likes a uniform image best.",
+        "从灰色噪声出发，用梯度上升修改输入图像，使所选卷积核的激活尽可能大。"
+        "每张图都单独拉伸了对比度：最暗的像素画成黑色、最亮的画成白色，"
+        "标题给出这个范围（例如 0.93–1：所有像素都接近白色）。"
+        "如果一张图只有一个值，图中会注明：这个卷积核最喜欢均匀的图像。",
     ),
     "cnn.result": (
         "Test accuracy {accuracy:.1%} with {params:,} parameters",
@@ -228,6 +234,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cnn.dense_accuracy": ("Dense network test accuracy", "全连接网络测试集准确率"),
     "cnn.num_params": ("CNN parameters", "卷积神经网络参数个数"),
     "cnn.total_params": ("{count:,} parameters", "参数 {count:,} 个"),
+    "cnn.total_params.one": ("{count:,} parameter", "参数 {count:,} 个"),
     "cnn.pick_cell": (
         "Click a cell of the confusion matrix (or choose it here) to see those test "
         "images.",
@@ -242,7 +249,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "该数据集的测试图片太多，无法保存用于显示。",
     ),
     "cnn.fig.cell_images": (
-        "True {true}, predicted {pred}: {count} test images",
+        "True {true}, predicted {pred}: {count} images",
+        "真实 {true}、预测 {pred}：{count} 张测试图片",
+    ),
+    "cnn.fig.cell_images.one": (
+        "True {true}, predicted {pred}: {count} image",
         "真实 {true}、预测 {pred}：{count} 张测试图片",
     ),
     "cnn.fig.prediction": (
@@ -260,9 +271,15 @@ STRINGS: dict[str, tuple[str, str]] = {
         "观察网络内部需要一个已完成训练且没有发散的网络。",
     ),
     "cnn.inspecting": (
-        "Inspecting the trained CNN: {blocks} convolution block(s), {filters} filters "
+        "Inspecting the trained CNN: {count} convolution blocks, {filters} filters "
         "in the first one, test accuracy **{accuracy:.1%}**.",
-        "正在观察训练好的卷积神经网络：{blocks} 个卷积块，第一块有 {filters} 个卷积核，"
+        "正在观察训练好的卷积神经网络：{count} 个卷积块，第一块有 {filters} 个卷积核，"
+        "测试集准确率 **{accuracy:.1%}**。",
+    ),
+    "cnn.inspecting.one": (
+        "Inspecting the trained CNN: {count} convolution block with {filters} "
+        "filters, test accuracy **{accuracy:.1%}**.",
+        "正在观察训练好的卷积神经网络：{count} 个卷积块，有 {filters} 个卷积核，"
         "测试集准确率 **{accuracy:.1%}**。",
     ),
     "cnn.test_image": ("Test image", "测试图片"),
@@ -277,6 +294,19 @@ STRINGS: dict[str, tuple[str, str]] = {
     # transfer tab
     "cnn.pretrain_epochs": ("Pretraining epochs", "预训练轮数"),
     "cnn.num_steps": ("Gradient steps per run", "每次运行的梯度步数"),
+    "cnn.transfer_runs": (
+        "Pretrained for {pretrain} epochs on digits {source}, then {count} runs "
+        "({strategies} strategies × {sizes} training-set sizes) of {steps} gradient "
+        "steps each.",
+        "先在数字 {source} 上预训练 {pretrain} 轮，再进行 {count} 次运行"
+        "（{strategies} 种策略 × {sizes} 种训练集大小），每次 {steps} 个梯度步。",
+    ),
+    "cnn.transfer_runs.one": (
+        "Pretrained for {pretrain} epochs on digits {source}, then {count} run of "
+        "{steps} gradient steps.",
+        "先在数字 {source} 上预训练 {pretrain} 轮，再进行 {count} 次运行，"
+        "共 {steps} 个梯度步。",
+    ),
     "cnn.pretrain_accuracy": (
         "Pretrained base: test accuracy on digits {source}",
         "预训练的卷积部分：数字 {source} 上的测试集准确率",
@@ -384,7 +414,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "输出 ({row}, {col}) = 窗口内平均值 = {value:.3g}",
     ),
     "cnn.fig.windows_1d": (
-        "Where the windows go along one axis",
+        "The windows along one axis",
         "窗口沿一个轴的位置",
     ),
     "cnn.fig.position": ("position", "位置"),
@@ -392,17 +422,19 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cnn.fig.window_n": ("window {index}", "窗口 {index}"),
     "cnn.fig.filters": ("First-layer filters ({layer})", "第一层卷积核（{layer}）"),
     "cnn.fig.filter_n": ("#{index}", "#{index}"),
+    "cnn.fig.range": ("{low:.2g}–{high:.2g}", "{low:.2g}–{high:.2g}"),
+    "cnn.fig.flat": ("all {value:.3g}", "全为 {value:.3g}"),
     "cnn.fig.feature_maps": (
-        "Feature maps of {layer} ({shown} of {total} channels)",
-        "{layer} 的特征图（显示 {shown} / {total} 个通道）",
+        "{layer}: {shown} of {total} channels",
+        "{layer}：{total} 个通道中的 {shown} 个",
     ),
     "cnn.fig.filter_vis": (
         "What excites the filters of {layer}",
         "最能激活 {layer} 卷积核的输入",
     ),
     "cnn.fig.grad_cam": (
-        "Grad-CAM for class {label} (layer {layer})",
-        "类别 {label} 的 Grad-CAM（层 {layer}）",
+        "Grad-CAM: {label} · {layer}",
+        "Grad-CAM：{label} · {layer}",
     ),
     "cnn.fig.overlay": ("Grad-CAM overlay", "Grad-CAM 叠加"),
     "cnn.fig.importance": ("importance", "重要性"),
@@ -410,11 +442,16 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cnn.fig.true": ("true class", "真实类别"),
     "cnn.fig.predicted": ("predicted class", "预测类别"),
     "cnn.fig.count": ("images", "图片数"),
-    "cnn.fig.misclassified": ("Misclassified test images", "被分错的测试图片"),
+    "cnn.fig.misclassified": (
+        "Misclassified test images: true → predicted class, and the predicted "
+        "probability",
+        "被分错的测试图片：真实 → 预测类别，以及预测的概率",
+    ),
+    "cnn.fig.mistakes": ("Misclassified test images", "被分错的测试图片"),
     "cnn.fig.no_mistakes": ("No misclassified images.", "没有被分错的图片。"),
     "cnn.fig.true_pred": (
-        "true {true} → {pred} ({prob:.0%})",
-        "真实 {true} → {pred}（{prob:.0%}）",
+        "{true} → {pred}<br>{prob:.0%}",
+        "{true} → {pred}<br>{prob:.0%}",
     ),
     "cnn.fig.probability": ("probability", "概率"),
     "cnn.fig.per_class": ("Precision and recall per class", "每个类别的精确率和召回率"),
@@ -431,8 +468,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "run.cnn": ("CNN", "卷积神经网络"),
     "run.dense": ("Dense network", "全连接网络"),
     "cnn.fig.transfer": (
-        "Accuracy on digits {target} vs training images",
-        "数字 {target} 上的准确率与训练图片数",
+        "Accuracy on digits {target}",
+        "数字 {target} 上的准确率",
     ),
     "cnn.fig.train_size": ("training images", "训练图片数"),
     "cnn.fig.frozen": ("pretrained, frozen", "预训练，冻结"),

@@ -44,6 +44,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Training: epoch {epoch} / {epochs}",
         "训练中：第 {epoch} / {epochs} 轮",
     ),
+    "train.run_of": ("Run {run} / {runs}", "第 {run} / {runs} 次运行"),
     "train.finished": (
         "Trained {epochs} epochs in {seconds:.2f} s",
         "已训练 {epochs} 轮，用时 {seconds:.2f} 秒",

@@ -24,6 +24,7 @@ import streamlit as st
 from dlcore import cnn, datasets, images
 from dlcore.figures import cnn as figures
 from dlcore.figures import cnn_results as result_figures
+from dlcore.figures import theme
 from dlcore.i18n import t
 from ui import charts, state, training
 
@@ -243,11 +244,16 @@ def _step_slider(label: str, steps: cnn.StepThrough, key: str, lang: str) -> int
 
 
 def _step_figures(draw, steps, index: int, key: str, lang: str, groups, title_key):
-    """The step's sum as a line, then its panels in columns (they stack on a phone)."""
+    """The step's sum as a line, then its panels in columns (they stack on a phone).
+
+    A column of two panels (kernel and products) is wider, so that the numbers
+    in a 5×5 grid fit their cells at 14 px.
+    """
     step = steps.steps[index]
     heading = t(title_key, lang, row=step.row, col=step.col, value=step.value)
     st.markdown(f"**{heading}**")
-    for column, panels in zip(st.columns(len(groups)), groups, strict=True):
+    widths = [1.3 if len(panels) > 1 else 1.0 for panels in groups]
+    for column, panels in zip(st.columns(widths), groups, strict=True):
         fig = draw(steps, index, lang=lang, panels=panels, title=False)
         charts.plotly(fig, where=column, key=f"{key}_fig_{'_'.join(panels)}")
 
@@ -482,11 +488,77 @@ def structure(config: cnn.CNNConfig, lang: str) -> None:
     c_note.markdown(T("cnn.sharing_note"))
 
 
-def results(result, lang: str) -> None:
+def _key(key: str, tag: str) -> str:
+    """An element key of a result view: ``key`` for the finished run, suffixed
+    for the last finished one shown while a new run trains (both are drawn in
+    the same rerun)."""
+    return key if tag == "final" else f"{key}_{tag}"
+
+
+def _metrics(config: cnn.CNNConfig, result, lang: str, tag: str) -> None:
+    """Test accuracies, parameter count and the trained model's download."""
+    T = _tr(lang)
+    m = result.metrics
+    cols = st.columns(3)
+    cols[0].metric(T("cnn.cnn_accuracy"), f"{m['test_accuracy']:.1%}")
+    if "dense_test_accuracy" in m:
+        cols[1].metric(T("cnn.dense_accuracy"), f"{m['dense_test_accuracy']:.1%}")
+    cols[2].metric(T("cnn.num_params"), f"{int(m['num_params']):,}")
+    if tag != "final":
+        return
+    art = result.artifacts
+    st.download_button(
+        T("cnn.download_model"),
+        file_name="cnn.keras",
+        key="cnn_download_model",
+        data=lambda: cnn.model_bytes(
+            config, art["weights"], art["input_shape"], art["num_classes"]
+        ),
+        mime="application/octet-stream",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+
+
+def _cell_images(art, names, y_true, predicted, probabilities, lang: str) -> None:
+    """The pickers of one confusion-matrix cell and that cell's test images."""
+    T = _tr(lang)
+    st.markdown(T("cnn.pick_cell"))
+    c1, c2 = st.columns(2)
+    true_name = c1.selectbox(T("cnn.fig.true"), names, key="cnn_true")
+    pred_name = c2.selectbox(T("cnn.fig.predicted"), names, key="cnn_pred")
+    true_class, pred_class = names.index(true_name), names.index(pred_name)
+    chosen = cnn.cell_indices(y_true, predicted, true_class, pred_class)
+    if art.get("x_test") is None:
+        st.info(T("cnn.no_test_images"))
+    elif len(chosen) == 0:
+        st.info(T("cnn.empty_cell", true=true_name, pred=pred_name))
+    else:
+        title = T(
+            "cnn.fig.cell_images", true=true_name, pred=pred_name, count=len(chosen)
+        )
+        fig = result_figures.misclassified_figure(
+            np.asarray(art["x_test"])[chosen],
+            y_true[chosen],
+            probabilities[chosen],
+            names,
+            lang=lang,
+            title=title,
+            max_images=5,
+            min_columns=5,
+            pair_titles=False,
+        )
+        charts.plotly(fig, key="cnn_cell_fig")
+
+
+def results(result, lang: str, tag: str = "final") -> None:
     """Confusion matrix (click a cell), its images, mistakes, per-class metrics.
 
-    The two class pickers stay plain Streamlit: they follow clicks on the chart
-    and their default is the worst mix-up of the current run.
+    ``tag="final"``: the finished run, with the cell pickers; any other tag
+    (the last finished run, shown while a new one trains) draws the confusion
+    matrix only, read-only. The two class pickers stay plain Streamlit: they
+    follow clicks on the chart and their default is the worst mix-up of the
+    current run.
     """
     T = _tr(lang)
     art = result.artifacts
@@ -495,6 +567,10 @@ def results(result, lang: str) -> None:
     predicted = probabilities.argmax(1)
     matrix = np.asarray(art["confusion"])
     st.subheader(T("cnn.section.results"))
+    if tag != "final":
+        fig = result_figures.confusion_matrix_figure(matrix, names, lang=lang)
+        charts.plotly(fig, key=_key("cnn_confusion", tag))
+        return
     cell = cnn.most_confused_cell(matrix)
     for key, index in (("cnn_true", cell[0]), ("cnn_pred", cell[1])):
         if st.session_state.get(key) not in names:  # first view, or new class names
@@ -508,7 +584,6 @@ def results(result, lang: str) -> None:
             st.session_state.cnn_true = names[chosen[0]]
             st.session_state.cnn_pred = names[chosen[1]]
 
-    left, right = st.columns(2, gap="large")
     shown = (
         names.index(st.session_state.cnn_true),
         names.index(st.session_state.cnn_pred),
@@ -516,45 +591,27 @@ def results(result, lang: str) -> None:
     fig = result_figures.confusion_matrix_figure(
         matrix, names, lang=lang, highlight=shown
     )
-    charts.plotly(
-        fig, where=left, key="cnn_confusion", on_select=pick, selection_mode="points"
-    )
-    with right:
-        st.markdown(T("cnn.pick_cell"))
-        c1, c2 = st.columns(2)
-        true_name = c1.selectbox(T("cnn.fig.true"), names, key="cnn_true")
-        pred_name = c2.selectbox(T("cnn.fig.predicted"), names, key="cnn_pred")
-        true_class, pred_class = names.index(true_name), names.index(pred_name)
-        chosen = cnn.cell_indices(y_true, predicted, true_class, pred_class)
-        if art.get("x_test") is None:
-            st.info(T("cnn.no_test_images"))
-        elif len(chosen) == 0:
-            st.info(T("cnn.empty_cell", true=true_name, pred=pred_name))
-        else:
-            title = T(
-                "cnn.fig.cell_images", true=true_name, pred=pred_name, count=len(chosen)
-            )
-            fig = result_figures.misclassified_figure(
-                np.asarray(art["x_test"])[chosen],
-                y_true[chosen],
-                probabilities[chosen],
-                names,
-                lang=lang,
-                title=title,
-                max_images=5,
-                min_columns=5,
-            )
-            charts.plotly(fig, key="cnn_cell_fig")
+    charts.plotly(fig, key="cnn_confusion", on_select=pick, selection_mode="points")
+    _cell_images(art, names, y_true, predicted, probabilities, lang)
     wrong = np.asarray(art["misclassified"])[:6]
-    fig = result_figures.misclassified_figure(
-        np.asarray(art["misclassified_images"])[: len(wrong)],
-        y_true[wrong],
-        probabilities[wrong],
-        names,
-        lang=lang,
-        max_images=6,
-    )
-    charts.plotly(fig, key="cnn_wrong_fig")
+    # two figures of three: side by side on a laptop, one under the other on a
+    # phone (six images across 390 px would be ~50 px each)
+    st.markdown(f"**{T('cnn.fig.misclassified')}**")
+    halves = [wrong[:3], wrong[3:]] if len(wrong) > 3 else [wrong]
+    for i, (column, part) in enumerate(zip(st.columns(2), halves, strict=False)):
+        start = 3 * i
+        fig = result_figures.misclassified_figure(
+            np.asarray(art["misclassified_images"])[start : start + len(part)],
+            y_true[part],
+            probabilities[part],
+            names,
+            lang=lang,
+            max_images=3,
+            min_columns=3,
+            height=theme.HEIGHT,
+            title="",
+        )
+        charts.plotly(fig, where=column, key="cnn_wrong_fig" + (f"_{i}" if i else ""))
     charts.plotly(
         result_figures.per_class_figure(art["per_class"], lang=lang),
         key="cnn_per_class_fig",
@@ -562,15 +619,29 @@ def results(result, lang: str) -> None:
 
 
 def train(lang: str) -> None:
-    """Tab 2: design a CNN, train it next to a Dense network, read its results."""
-    T = _tr(lang)
+    """Tab 2: design a CNN, train it next to a Dense network, read its results.
+
+    The layer tables only depend on the controls: they are drawn (below the
+    training column) before the training starts, so they never sit greyed
+    out. Everything that depends on the result is drawn by ``run_task``'s
+    ``render`` in the training slot (the last finished run stays in view,
+    labelled, while a new one trains).
+    """
     controls, main = st.columns([1, 2], gap="large")
     with controls:
         config = cnn_controls(lang)
     if config is None:
         return
+    with st.container():
+        structure(config, lang)
+
+    def render(config: cnn.CNNConfig, result, tag: str) -> None:
+        if ok(result):
+            _metrics(config, result, lang, tag)
+            results(result, lang, tag)
+
     with main:
-        result = training.run_task(
+        training.run_task(
             cnn.train_cnn,
             config,
             lang=lang,
@@ -578,31 +649,8 @@ def train(lang: str) -> None:
             epochs=config.epochs,
             code=cnn.code_cnn(config),
             code_file="cnn_digits.py",
+            render=render,
         )
-        if ok(result):
-            m = result.metrics
-            cols = st.columns(3)
-            cols[0].metric(T("cnn.cnn_accuracy"), f"{m['test_accuracy']:.1%}")
-            if "dense_test_accuracy" in m:
-                cols[1].metric(
-                    T("cnn.dense_accuracy"), f"{m['dense_test_accuracy']:.1%}"
-                )
-            cols[2].metric(T("cnn.num_params"), f"{int(m['num_params']):,}")
-            art = result.artifacts
-            st.download_button(
-                T("cnn.download_model"),
-                file_name="cnn.keras",
-                key="cnn_download_model",
-                data=lambda: cnn.model_bytes(
-                    config, art["weights"], art["input_shape"], art["num_classes"]
-                ),
-                mime="application/octet-stream",
-                on_click="ignore",
-                icon=":material/download:",
-            )
-    structure(config, lang)
-    if ok(result):
-        results(result, lang)
 
 
 # ----------------------------------------------------------------------------
@@ -679,41 +727,40 @@ def _filter_vis(config, art, model, convs, lang: str) -> None:
     charts.plotly(fig, where=c2, key="cnn_vis_fig")
 
 
-def inside(lang: str) -> None:
-    """Tab 3: filters, feature maps, Grad-CAM, filter visualisation, translation."""
+def _inspecting(config: cnn.CNNConfig, result, lang: str, tag: str) -> tuple:
+    """The "Inspecting …" line and the first-layer filters; the model and lock."""
     T = _tr(lang)
-    with st.expander(T("cnn.change_network"), icon=":material/tune:"):
-        config = cnn_controls(lang)
-    if config is None:
-        return
-    result = training.run_task(
-        cnn.train_cnn,
-        config,
-        lang=lang,
-        key="cnn_inside",
-        epochs=config.epochs,
-        show_curves=False,
-        pin=False,  # the Train tab compares runs; this tab opens one up
-    )
-    if not ok(result):
-        st.info(T("cnn.inside_needs_training"))
-        return
-    art, names = result.artifacts, list(result.artifacts["class_names"])
+    art = result.artifacts
     st.markdown(
         T(
             "cnn.inspecting",
-            blocks=config.num_blocks,
+            count=config.num_blocks,
             filters=config.filters,
             accuracy=result.metrics["test_accuracy"],
         )
     )
     model, lock = trained_model(config, art)
-
     st.subheader(T("cnn.section.filters"))
     with lock:
         kernels = cnn.first_layer_filters(model)
-    charts.plotly(figures.filters_figure(kernels, lang=lang), key="cnn_filters_fig")
+    charts.plotly(
+        figures.filters_figure(kernels, lang=lang), key=_key("cnn_filters_fig", tag)
+    )
+    return model, lock
 
+
+def _inside_views(config: cnn.CNNConfig, result, lang: str, tag: str) -> None:
+    """Everything the Inside tab shows of one trained network (``run_task``'s
+    ``render``). The last finished network, shown while a new one trains, gets
+    its summary and filters only: the pickers below belong to the new one."""
+    T = _tr(lang)
+    if not ok(result):
+        st.info(T("cnn.inside_needs_training"))
+        return
+    model, lock = _inspecting(config, result, lang, tag)
+    if tag != "final":
+        return
+    art, names = result.artifacts, list(result.artifacts["class_names"])
     st.subheader(T("cnn.section.maps"))
     left, right = st.columns([1, 2], gap="large")
     with left:
@@ -745,9 +792,66 @@ def inside(lang: str) -> None:
     st.caption(T("cnn.translation_note"))
 
 
+def inside(lang: str) -> None:
+    """Tab 3: filters, feature maps, Grad-CAM, filter visualisation, translation."""
+    T = _tr(lang)
+    with st.expander(T("cnn.change_network"), icon=":material/tune:"):
+        config = cnn_controls(lang)
+    if config is None:
+        return
+    result = training.run_task(
+        cnn.train_cnn,
+        config,
+        lang=lang,
+        key="cnn_inside",
+        epochs=config.epochs,
+        show_curves=False,
+        pin=False,  # the Train tab compares runs; this tab opens one up
+        render=lambda config, result, tag: _inside_views(config, result, lang, tag),
+    )
+    if result is None:  # failed or cancelled (run_task said so)
+        st.info(T("cnn.inside_needs_training"))
+
+
 # ----------------------------------------------------------------------------
 # Tab 4: transfer learning
 # ----------------------------------------------------------------------------
+
+
+def _transfer_views(config: cnn.TransferConfig, result, lang: str, tag: str) -> None:
+    """The transfer experiment's result (``run_task``'s ``render``)."""
+    T = _tr(lang)
+    if not ok(result):
+        return
+    source = cnn.classes_text(config.source_classes)
+    target = cnn.classes_text(config.target_classes)
+    curves = result.artifacts["curves"]
+    sizes = sorted(set(curves["train_size"]))
+    strategies = [s for s in cnn.TRANSFER_STRATEGIES if s in set(curves["strategy"])]
+    st.caption(
+        T(
+            "cnn.transfer_runs",
+            pretrain=config.pretrain_epochs,
+            source=source,
+            count=len(curves["accuracy"]),
+            strategies=len(strategies),
+            sizes=len(sizes),
+            steps=config.num_steps,
+        )
+    )
+    st.metric(
+        T("cnn.pretrain_accuracy", source=source),
+        f"{result.metrics['pretrain_accuracy']:.1%}",
+    )
+    charts.plotly(
+        result_figures.transfer_figure(curves, target=target, lang=lang),
+        key=_key("cnn_transfer_fig", tag),
+    )
+    summary = cnn.transfer_summary(curves)
+    if summary:
+        strategy = {k: T(f"cnn.fig.{summary[k]}") for k in ("best_small", "best_large")}
+        st.markdown(T("cnn.transfer_summary", **{**summary, **strategy}))
+    st.caption(T("cnn.transfer_honest"))
 
 
 def transfer(lang: str) -> None:
@@ -771,7 +875,7 @@ def transfer(lang: str) -> None:
     config = cnn.TransferConfig(
         filters=filters, pretrain_epochs=pretrain, num_steps=steps
     )
-    result = training.run_task(
+    training.run_task(
         cnn.train_transfer,
         config,
         lang=lang,
@@ -779,20 +883,5 @@ def transfer(lang: str) -> None:
         show_curves=False,
         code=cnn.code_transfer(config),
         code_file="cnn_transfer.py",
+        render=lambda config, result, tag: _transfer_views(config, result, lang, tag),
     )
-    if not ok(result):
-        return
-    st.metric(
-        T("cnn.pretrain_accuracy", source=source),
-        f"{result.metrics['pretrain_accuracy']:.1%}",
-    )
-    curves = result.artifacts["curves"]
-    charts.plotly(
-        result_figures.transfer_figure(curves, target=target, lang=lang),
-        key="cnn_transfer_fig",
-    )
-    summary = cnn.transfer_summary(curves)
-    if summary:
-        strategy = {k: T(f"cnn.fig.{summary[k]}") for k in ("best_small", "best_large")}
-        st.markdown(T("cnn.transfer_summary", **{**summary, **strategy}))
-    st.caption(T("cnn.transfer_honest"))
