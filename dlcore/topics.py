@@ -260,6 +260,7 @@ TOPICS: tuple[Topic, ...] = (
                 "train_outlier_lab",
                 "OutlierLabConfig",
                 "code_outlier_lab",
+                tab="outliers",
                 controls="outlier_controls",
             ),
             _task(
@@ -269,6 +270,7 @@ TOPICS: tuple[Topic, ...] = (
                 "train_loss_pairing",
                 "LossPairingConfig",
                 "code_loss_pairing",
+                tab="guide",
                 controls="pairing_controls",
             ),
         ),

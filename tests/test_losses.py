@@ -412,8 +412,8 @@ def test_a_zero_in_q_is_flagged_and_stays_finite_like_keras():
     ("p", "q", "message"),
     [
         ([0.5, -0.1], [0.5, 0.5], "P must not contain negative"),
-        ([0.0, 0.0], [0.5, 0.5], "P is all zeros"),
-        ([0.5, 0.5], [0.0, 0.0], "Q is all zeros"),
+        ([0.0, 0.0], [0.5, 0.5], "P sums to 0, but probabilities must sum to a pos"),
+        ([0.5, 0.5], [0.0, 0.0], "Q sums to 0, but probabilities must sum to a pos"),
         ([1.0], [1.0], "at least 2"),
         ([0.5, 0.5], [0.2, 0.3, 0.5], "same number of categories"),
         ([0.5, np.nan], [0.5, 0.5], "finite"),
@@ -422,6 +422,123 @@ def test_a_zero_in_q_is_flagged_and_stays_finite_like_keras():
 def test_distribution_stats_rejects_bad_distributions(p, q, message):
     with pytest.raises(ValueError, match=message):
         losses.distribution_stats(p, q)
+
+
+# --- degenerate rows, huge weights, and the ε clipping ------------------------------
+
+_POSITIVE = "must sum to a positive value"
+
+
+def test_keras_turns_a_zero_probability_row_into_nan_or_a_uniform_guess():
+    """Why the check exists: what Keras itself says for a row of zeros."""
+    zeros = np.zeros((1, 3), np.float32)
+    cce = float(keras.losses.CategoricalCrossentropy()(np.eye(1, 3), zeros))
+    scce = float(keras.losses.SparseCategoricalCrossentropy()(np.array([0]), zeros))
+    assert np.isnan(cce)
+    assert scce == pytest.approx(np.log(3))  # silently "a uniform guess"
+
+
+@pytest.mark.parametrize(
+    ("call", "where"),
+    [
+        (
+            lambda: losses.evaluate(
+                "categorical_crossentropy", [[1, 0, 0]], [[0, 0, 0]]
+            ),
+            "categorical_crossentropy: y_pred: row 0",
+        ),
+        (
+            lambda: losses.evaluate(
+                "sparse_categorical_crossentropy", [0, 1], [[0.2, 0.8, 0], [0, 0, 0]]
+            ),
+            "sparse_categorical_crossentropy: y_pred: row 1",
+        ),
+        (
+            lambda: losses.evaluate("kl_divergence", [[0.5, 0.5]], [[0.0, 0.0]]),
+            "kl_divergence: y_pred: row 0",
+        ),
+        (
+            lambda: losses.evaluate("kl_divergence", [[0.0, 0.0]], [[0.5, 0.5]]),
+            "kl_divergence: y_true: row 0",
+        ),
+        (
+            lambda: losses.evaluate(
+                "categorical_crossentropy", [[0, 0]], [[1.0, 2.0]], from_logits=True
+            ),
+            "categorical_crossentropy: y_true: row 0",
+        ),
+        (
+            lambda: losses.evaluate(
+                "categorical_crossentropy", [0.0, 0.0, 0.0], [0.2, 0.3, 0.5]
+            ),
+            "categorical_crossentropy: y_true sums to 0",
+        ),
+        (lambda: losses.distribution_stats([0, 0], [1, 1]), "P sums to 0"),
+        (lambda: losses.distribution_stats([1, 1], [0, 0]), "Q sums to 0"),
+        (lambda: losses.keras_distribution_losses([1, 1], [0, 0]), "Q sums to 0"),
+        (lambda: figures.distribution_figure([0, 0, 0], [1, 1, 1]), "P sums to 0"),
+        (lambda: losses.require_positive_rows([[1, 0], [0, 0]], "x"), "x: row 1"),
+    ],
+)
+def test_every_function_taking_probabilities_rejects_a_row_without_positive_sum(
+    call, where
+):
+    with pytest.raises(ValueError, match=_POSITIVE) as raised:
+        call()
+    assert str(raised.value).startswith(where), raised.value
+
+
+def test_rows_with_a_positive_sum_still_equal_keras():
+    # Keras normalises a categorical prediction by its sum; a logit row may be 0.
+    y, p = [[0.0, 1.0, 0.0]], [[0.1, 0.3, 0.2]]  # sums to 0.6: a positive sum
+    assert losses.evaluate("categorical_crossentropy", y, p) == pytest.approx(
+        float(keras.losses.CategoricalCrossentropy()(y, p)), rel=1e-6
+    )
+    zero_logits = losses.evaluate(
+        "categorical_crossentropy", y, [[0.0, 0.0, 0.0]], from_logits=True
+    )
+    assert zero_logits == pytest.approx(np.log(3), rel=1e-6)
+    # A multi-label target of all zeros is a valid binary target, not a row.
+    assert np.isfinite(losses.evaluate("binary_crossentropy", [[0, 0]], [[0.1, 0.2]]))
+    # The curves' rows are built to sum to 1: finite at p = 0 and p = 1.
+    loss, _ = losses.curve("categorical_crossentropy", 1.0, [0.0, 1.0])
+    assert np.all(np.isfinite(loss))
+
+
+def test_huge_weights_normalise_without_overflow_and_kl_stays_non_negative():
+    """Issue 16: P = [1e308, 1e308, 0, 0] once overflowed and gave KL < 0."""
+    q = [1.0, 2.0, 3.0, 4.0]
+    with np.errstate(all="raise"):  # no overflow on the way
+        huge = losses.distribution_stats([1e308, 1e308, 0, 0], q)
+    small = losses.distribution_stats([1, 1, 0, 0], q)
+    assert huge["p"] == [0.5, 0.5, 0.0, 0.0]
+    for key in ("entropy_p", "cross_entropy", "kl_pq", "kl_qp"):
+        assert huge[key] == pytest.approx(small[key], rel=1e-12), key
+    p_n, q_n = np.array([0.5, 0.5, 0, 0]), np.array(q) / 10
+    closed = np.sum(p_n[:2] * np.log(p_n[:2] / q_n[:2]))  # 0·ln 0 = 0
+    assert huge["kl_pq"] > 0 and huge["kl_pq"] == pytest.approx(closed, abs=1e-5)
+    both = losses.distribution_stats([1e308, 1e308], [1e308, 1e300])
+    assert both["q"] == pytest.approx([1.0, 1e-8]) and both["kl_pq"] > 0
+    assert not [n for _, n in losses.distribution_notes(huge) if "negative" in n]
+
+
+def test_a_kl_a_hair_below_zero_from_clipping_is_explained():
+    """Keras clips to ε first: with mass below ε the clipped KL can be < 0."""
+    p, q = [1 - 1e-8, 1e-8], [1.0, 0.0]
+    stats = losses.distribution_stats(p, q)
+    by_keras = float(keras.losses.KLDivergence()([p], [q]))
+    assert -2 * EPS <= stats["kl_pq"] < 0
+    assert stats["kl_pq"] == pytest.approx(by_keras, abs=1e-7)
+    notes = losses.distribution_notes(stats)
+    assert ("caption", "loss.dist.negative_note") in notes
+    from dlcore.i18n import t
+
+    for lang in ("en", "zh"):
+        text = t("loss.dist.negative_note", lang, **stats)
+        assert f"{stats['kl_pq']:.2g}" in text and "{" not in text
+    assert ("caption", "loss.dist.negative_note") not in losses.distribution_notes(
+        losses.distribution_stats([0.9, 0.1], [0.5, 0.5])
+    )
 
 
 # --- bad input ---------------------------------------------------------------------
@@ -545,6 +662,158 @@ def test_figures_build_with_translated_titles(lang):
         assert "目标" in built[2].layout.title.text
 
 
+def _legend(fig):
+    return [trace.name for trace in fig.data if trace.showlegend is not False]
+
+
+def test_curves_that_coincide_say_so_in_the_legend():
+    names = [
+        "categorical_crossentropy",
+        "sparse_categorical_crossentropy",
+        "kl_divergence",
+    ]
+    true_class = figures.loss_curve_figure(names, target=1.0)
+    for axis in (true_class.layout.xaxis, true_class.layout.xaxis2):
+        assert axis.title.text == "predicted probability p"
+    assert _legend(true_class) == [
+        "categorical CE",
+        "sparse categorical CE (same curve as categorical CE)",
+        "KL divergence (same curve as categorical CE)",
+    ]
+    # On a wrong class KL = CE − H(y): shifted by ln 2 (K = 3), same slope.
+    wrong_class = figures.loss_curve_figure(names, target=0.0)
+    gap = np.asarray(wrong_class.data[0].y) - np.asarray(wrong_class.data[4].y)
+    np.testing.assert_allclose(gap, np.log(2), atol=1e-4)
+    assert _legend(wrong_class)[2] == "KL divergence (same slope as categorical CE)"
+    # Focal loss with γ = 0 and no class balancing is cross-entropy.
+    focal = figures.loss_curve_figure(
+        ["binary_crossentropy", "binary_focal_crossentropy"],
+        target=1.0,
+        params={"binary_focal_crossentropy": {"gamma": 0.0}},
+        lang="zh",
+    )
+    assert _legend(focal)[1] == "焦点交叉熵（与二元交叉熵曲线重合）"
+    distinct = figures.loss_curve_figure(["mse", "mae", "huber", "log_cosh"], target=0)
+    assert _legend(distinct) == ["MSE", "MAE", "Huber", "log-cosh"]
+
+
+def _pairing_history(right, wrong):
+    import pandas as pd
+
+    rows = []
+    for run, values in (("right", right), ("wrong", wrong)):
+        for epoch, (loss, val) in enumerate(values, start=1):
+            rows.append({"epoch": epoch, "run": run, "loss": loss, "val_loss": val})
+    return pd.DataFrame(rows).set_index("epoch")
+
+
+def test_identical_learning_curves_get_one_legend_entry_and_both_show():
+    same = [(0.52, 0.36), (0.30, 0.28), (0.07, 0.10)]
+    history = _pairing_history(same, same)
+    assert losses.coinciding_runs(history) == {
+        "loss": [["right", "wrong"]],
+        "val_loss": [["right", "wrong"]],
+    }
+    fig = figures.run_curves_figure(history)
+    assert _legend(fig) == [
+        "right pairing = wrong pairing (training)",
+        "right pairing = wrong pairing (validation)",
+    ]
+    under = [tr for tr in fig.data if tr.showlegend is False]
+    top = [tr for tr in fig.data if tr.showlegend is not False]
+    assert len(under) == 2 and min(u.line.width for u in under) > max(
+        t.line.width for t in top
+    )  # the covered line is drawn wide underneath: both colours show
+    assert {u.line.color for u in under} != {t.line.color for t in top}
+    zh = figures.run_curves_figure(history, lang="zh")
+    assert _legend(zh)[0] == "正确搭配 = 错误搭配 (训练集)"
+    # Different curves keep their four entries; a near miss is not "identical".
+    apart = _pairing_history(same, [(v * 1.01, w) for v, w in same])
+    assert losses.coinciding_runs(apart) == {"val_loss": [["right", "wrong"]]}
+    assert len(_legend(figures.run_curves_figure(apart))) == 3
+    different = _pairing_history(same, [(v * 2, w * 2) for v, w in same])
+    assert losses.coinciding_runs(different) == {}
+    assert len(_legend(figures.run_curves_figure(different))) == 4
+
+
+def test_pairing_and_residual_charts_fit_a_phone_and_hide_nothing():
+    pairing = {
+        "pairings": {
+            "right": ("softmax", "sparse_categorical_crossentropy"),
+            "wrong": ("linear", "sparse_categorical_crossentropy"),
+        }
+    }
+    fig = figures.pairing_figure(
+        {"right_accuracy": 0.97, "wrong_accuracy": 0.34}, pairing, lang="zh"
+    )
+    bars = fig.data[0]
+    assert list(bars.x) == ["正确搭配", "错误搭配"]  # short enough for 390 px
+    assert list(bars.customdata) == [
+        "softmax + sparse_categorical_crossentropy",
+        "linear + sparse_categorical_crossentropy",
+    ]
+    assert list(bars.text) == ["97.0%", "34.0%"]
+    residuals = {
+        "residuals": {"mse": [-1.0, 0.0, 9.0], "mae": [0.0, 0.0, 10.0], "huber": [0.0]}
+    }
+    fig = figures.residual_figure(residuals)
+    assert fig.layout.barmode != "overlay"  # one panel per loss, no bar hidden
+    assert [tr.xaxis for tr in fig.data] == ["x", "x2", "x3"]
+    assert [a.text for a in fig.layout.annotations] == ["MSE", "MAE", "Huber"]
+
+
+def _font_sizes(node):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            size = value.get("size") if isinstance(value, dict) else None
+            if key in ("font", "tickfont", "textfont") and isinstance(
+                size, (int, float)
+            ):
+                yield size
+            yield from _font_sizes(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _font_sizes(value)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_chart_text_is_large_and_log_ticks_show_full_values(lang):
+    from dlcore.figures import theme
+
+    outlier = {
+        "x": np.array([-1.0, 0.0, 1.0]),
+        "y": np.array([-1.0, 1.0, 9.0]),
+        "is_outlier": np.array([False, False, True]),
+        "true_line": (2.0, 1.0),
+        "fits": {"mse": (3.0, 2.0), "mae": (2.0, 1.0), "huber": (2.1, 1.1)},
+        "residuals": {"mse": np.zeros(3), "mae": np.ones(3), "huber": np.ones(3)},
+    }
+    pairing = {"pairings": {"right": ("sigmoid", "bce"), "wrong": ("softmax", "bce")}}
+    near = [(2.31, 2.30), (2.30, 2.29), (2.29, 2.29)]  # a loss that stays near 2.3
+    decades = [(0.5, 0.36), (0.2, 0.28), (0.05, 0.1)]
+    built = [
+        figures.loss_curve_figure(["mse", "mae"], target=0.0, lang=lang),
+        figures.distribution_figure([1, 2, 3], [3, 2, 1], lang=lang),
+        figures.outlier_fit_figure(outlier, lang=lang),
+        figures.residual_figure(outlier, lang=lang),
+        figures.pairing_figure({"right_accuracy": 1.0, "wrong_accuracy": 0.5}, pairing),
+        figures.run_curves_figure(_pairing_history(near, near), lang=lang),
+        figures.run_curves_figure(_pairing_history(decades, near), lang=lang),
+    ]
+    for fig in built:
+        spec = fig.to_plotly_json()
+        sizes = list(_font_sizes(spec))
+        assert sizes and min(sizes) >= theme.MIN_FONT_SIZE, fig.layout.title.text
+        for name, axis in spec["layout"].items():
+            if name.startswith(("xaxis", "yaxis")) and axis.get("type") == "log":
+                labels, values = list(axis["ticktext"]), list(axis["tickvals"])
+                assert len(labels) >= 2, labels
+                for label, value in zip(labels, values, strict=True):
+                    assert float(label) == pytest.approx(value), (label, value)
+    log_axis = built[-1].layout.yaxis
+    assert log_axis.type == "log" and {"0.5", "0.2", "0.1"} <= set(log_axis.ticktext)
+
+
 def test_curve_figure_refuses_mixed_axes():
     with pytest.raises(ValueError, match="different x-axes"):
         figures.loss_curve_figure(["mse", "binary_crossentropy"], target=1.0)
@@ -630,6 +899,12 @@ def test_softmax_on_one_unit_predicts_yes_for_every_sample():
         history[history["run"] == "right"]["loss"],
         history[history["run"] == "wrong"]["loss"],
     )
+    # The chart says so: one legend entry per split, not four with two hidden.
+    assert set(losses.coinciding_runs(history)) == {"loss", "val_loss"}
+    assert _legend(figures.run_curves_figure(history)) == [
+        "right pairing = wrong pairing (training)",
+        "right pairing = wrong pairing (validation)",
+    ]
 
 
 @pytest.mark.slow

@@ -36,7 +36,9 @@ def _decode(value):
 
 
 def _figure(at, key):
-    charts = [el for el in at.get("plotly_chart") if el.proto.id.endswith(key)]
+    """The chart keyed ``key`` (a trained result's: ``key_final``)."""
+    ends = (key, f"{key}_final")
+    charts = [el for el in at.get("plotly_chart") if el.proto.id.endswith(ends)]
     assert len(charts) == 1, [el.proto.id for el in at.get("plotly_chart")]
     return json.loads(charts[0].proto.spec)
 
@@ -381,6 +383,37 @@ def test_kl_is_asymmetric_and_a_zero_in_q_is_flagged(app_test):
     assert any("infinite" in w.value for w in at.warning)
 
 
+def test_a_kl_a_hair_below_zero_is_shown_as_it_is_and_explained(app_test):
+    at = app_test("losses")
+    _tab(at, "dist")
+    _run(at, loss_dist_preset="equal")  # P = Q, then a speck of P where Q is 0
+    _edit(at, "equal", {3: {"P": 1e-8, "Q": 0.0}})
+    p, q = np.array([0.4, 0.3, 0.2, 1e-8]), np.array([0.4, 0.3, 0.2, 0.0])
+    clipped = _closed_form(p, q)["KL(P‖Q)"]  # Keras' ε clipping, in float64
+    assert -4 * EPS < clipped < 0
+    shown = _metrics(at)[t("loss.dist.kl_pq", "en")]
+    assert shown != "-0.0000" and float(shown) == pytest.approx(clipped, rel=0.05)
+    captions = " ".join(c.value for c in at.caption)
+    assert "Why a KL below 0 here" in captions and shown in captions
+    # Every sentence follows the numbers: the same value, no "-0.0000".
+    text = " ".join(m.value for m in at.markdown) + at.success[0].value
+    assert f"KL(P‖Q) = {shown}" in text and "-0.0000" not in text
+    warning = at.warning[0].value  # Q is 0 where P is not
+    assert "infinite" in warning and f"{clipped:.4g}" in warning
+
+
+def test_huge_weights_give_the_normalised_numbers_not_a_negative_kl(app_test):
+    at = app_test("losses")
+    _tab(at, "dist")
+    _edit(at, "one_hot", {0: {"P": 1e308}, 1: {"P": 1e308}})
+    assert not at.error
+    shown, exact = _shown_numbers(at), _closed_form([1, 1, 0, 0], [1, 7, 1, 1])
+    for symbol, value in exact.items():
+        assert shown[symbol] == pytest.approx(value, abs=6e-5), symbol
+    assert shown["KL(P‖Q)"] > 0 and shown["KL(Q‖P)"] > 0
+    assert "Why a KL below 0" not in " ".join(c.value for c in at.caption)
+
+
 @pytest.mark.parametrize(
     ("rows", "lang", "message"),
     [
@@ -458,6 +491,90 @@ def test_task_guide_shows_the_pairing_and_trains_right_vs_wrong(app_test):
     assert not exceptions(at), exceptions(at)
     assert at.selectbox(key="loss_wrong_multiclass").value == "softmax_bce"
     assert "binary_crossentropy" in at.code[2].value
+
+
+@pytest.mark.slow
+def test_identical_pairing_curves_are_said_to_coincide(app_test):
+    """The guide's default (binary: softmax on one unit) trains two runs whose
+    loss curves are identical: one legend entry each, and a sentence."""
+    for lang in ("en", "zh"):
+        at = app_test("losses", lang=lang)
+        _tab(at, "guide")
+        assert at.selectbox(key="loss_task").value == "binary"
+        spec = _figure(at, "loss_fig_pair_curves")
+        legend = [tr["name"] for tr in spec["data"] if tr.get("showlegend", True)]
+        right, wrong = t("loss.run.right", lang), t("loss.run.wrong", lang)
+        assert legend == [
+            f"{right} = {wrong} ({t('common.train', lang)})",
+            f"{right} = {wrong} ({t('common.validation', lang)})",
+        ]
+        info = " ".join(i.value for i in at.info)
+        assert t("loss.pair.coincide", lang).split("（")[0].split("(")[0] in info
+        bars = _figure(at, "loss_fig_pair")["data"][0]
+        assert bars["x"] == [right, wrong]  # short labels: readable at 390 px
+        # The result names its pairings (the last finished run may be another).
+        named = t(
+            "loss.pair.wrong", lang, activation="softmax", loss="binary_crossentropy"
+        )
+        assert named in " ".join(c.value for c in at.caption)
+        # Another wrong pairing: distinct curves, four entries, no sentence.
+        _run(at, loss_wrong_binary="no_sigmoid")
+        spec = _figure(at, "loss_fig_pair_curves")
+        assert len([tr for tr in spec["data"] if tr.get("showlegend", True)]) == 4
+        assert not at.info
+
+
+def _check_readable(spec, where):
+    from dlcore.figures import theme
+
+    def sizes(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                size = value.get("size") if isinstance(value, dict) else None
+                if key in ("font", "tickfont", "textfont") and isinstance(
+                    size, (int, float)
+                ):
+                    yield size
+                yield from sizes(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from sizes(value)
+
+    small = [size for size in sizes(spec) if size < theme.MIN_FONT_SIZE]
+    assert not small, (where, small)
+    for name, axis in spec["layout"].items():
+        if name.startswith(("xaxis", "yaxis")) and axis.get("type") == "log":
+            labels, values = axis["ticktext"], axis["tickvals"]
+            assert len(labels) >= 2, (where, name)
+            for label, value in zip(labels, values, strict=True):
+                assert float(label) == pytest.approx(value), (where, label, value)
+
+
+@pytest.mark.parametrize(
+    "tab",
+    [
+        "curves",
+        "dist",
+        pytest.param("outliers", marks=pytest.mark.slow),
+        pytest.param("guide", marks=pytest.mark.slow),
+    ],
+)
+def test_every_chart_of_every_tab_is_readable_with_full_log_labels(app_test, tab):
+    at = app_test("losses", lang="zh")
+    _tab(at, tab)
+    specs = {el.proto.id: json.loads(el.proto.spec) for el in at.get("plotly_chart")}
+    assert specs
+    logs = 0
+    for key, spec in specs.items():
+        _check_readable(spec, key)
+        logs += sum(
+            1
+            for name, axis in spec["layout"].items()
+            if name.startswith("yaxis") and axis.get("type") == "log"
+        )
+    assert logs == (1 if tab in ("outliers", "guide") else 0)  # the learning curves
+    if tab in ("outliers", "guide"):  # results are drawn by the training slot
+        assert all(key.endswith("_final") for key in specs), list(specs)
 
 
 @pytest.mark.parametrize(
@@ -565,6 +682,7 @@ def test_every_tab_is_in_the_url_as_its_id_and_survives_a_language_switch(
     assert ("loss_tab" in _params(at)) == (tab != "curves")  # default: short URL
     assert _figure(at, charts[tab])  # only the open tab's code ran:
     others = [key for name, key in charts.items() if name != tab]
+    others += [f"{key}_final" for key in others]
     assert not [
         el for el in at.get("plotly_chart") if el.proto.id.endswith(tuple(others))
     ]

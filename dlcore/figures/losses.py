@@ -52,6 +52,39 @@ def _robust_range(values: np.ndarray) -> list[float] | None:
     return [float(lo - pad), float(hi + pad)]
 
 
+def _coincide(a: np.ndarray, b: np.ndarray, y_range: list[float] | None) -> bool:
+    """True when two curves are less than ~1/1000 of the plot apart where shown."""
+    both = np.concatenate([a, b])
+    finite = both[np.isfinite(both)]
+    if finite.size == 0:
+        return False
+    lo, hi = y_range or (float(finite.min()), float(finite.max()))
+    a, b = np.clip(a, lo, hi), np.clip(b, lo, hi)
+    return bool(np.allclose(a, b, rtol=0, atol=1e-3 * max(hi - lo, 1e-9)))
+
+
+def _same_as(
+    names: Sequence[str],
+    columns: Mapping[int, Sequence[np.ndarray]],
+    ranges: Mapping[int, list[float] | None],
+) -> dict[str, tuple[str, str]]:
+    """Curves that lie on an earlier one: ``{name: (kind, earlier name)}``.
+
+    ``kind`` is ``"curve"`` (loss and slope both coincide), ``"loss"`` or
+    ``"slope"``; the later curve is drawn on top (dashed, so both show).
+    """
+    same: dict[str, tuple[str, str]] = {}
+    for i, name in enumerate(names):
+        for j in range(i):
+            loss = _coincide(columns[1][i], columns[1][j], ranges[1])
+            slope = _coincide(columns[2][i], columns[2][j], ranges[2])
+            if loss or slope:
+                kind = "curve" if loss and slope else "loss" if loss else "slope"
+                same[name] = (kind, names[j])
+                break
+    return same
+
+
 def loss_curve_figure(
     names: Sequence[str],
     *,
@@ -94,16 +127,25 @@ def loss_curve_figure(
         subplot_titles=(t("loss.fig.curve", lang), t("loss.fig.derivative", lang)),
     )
     columns: dict[int, list[np.ndarray]] = {1: [], 2: []}
-    for i, name in enumerate(names):
+    for name in names:
         loss, slope = losses.curve(
             name, target, x, num_classes=num_classes, **params.get(name, {})
         )
-        for col, y in ((1, loss), (2, slope)):
-            columns[col].append(y)
+        columns[1].append(loss)
+        columns[2].append(slope)
+    ranges = {col: _robust_range(np.concatenate(ys)) for col, ys in columns.items()}
+    same = _same_as(names, columns, ranges)
+    for i, name in enumerate(names):
+        label = t(f"loss.name.{name}", lang)
+        if name in same:  # drawn on top of an earlier curve: say so
+            what, other = same[name]
+            other = t(f"loss.name.{other}", lang)
+            label = t(f"loss.fig.same_{what}", lang, name=label, other=other)
+        for col in (1, 2):
             fig.add_scatter(
                 x=x,
-                y=y,
-                name=t(f"loss.name.{name}", lang),
+                y=columns[col][i],
+                name=label,
                 mode="lines",
                 # Dashes tell apart curves that coincide (KL and cross-entropy
                 # on a one-hot target, MSE and Huber near 0).
@@ -117,12 +159,7 @@ def loss_curve_figure(
     for col in (1, 2):
         fig.update_xaxes(title_text=t(f"loss.axis.{kind}", lang), row=1, col=col)
     for col, key in ((1, "loss.axis.loss"), (2, "loss.axis.derivative")):
-        fig.update_yaxes(
-            title_text=t(key, lang),
-            range=_robust_range(np.concatenate(columns[col])),
-            row=1,
-            col=col,
-        )
+        fig.update_yaxes(title_text=t(key, lang), range=ranges[col], row=1, col=col)
     theme.styled(
         fig,
         title=t("loss.fig.curve_title", lang, target=float(target)),
@@ -241,33 +278,53 @@ def outlier_fit_figure(artifacts: Mapping[str, Any], *, lang: str = "en") -> go.
 
 
 def residual_figure(artifacts: Mapping[str, Any], *, lang: str = "en") -> go.Figure:
-    """Overlaid histograms of the residuals ``y − ŷ`` of each fit.
+    """Histograms of the residuals ``y − ŷ`` of each fit, one panel per loss.
 
     MSE spreads the error over every point (residuals shifted off 0); MAE and
     Huber keep most residuals near 0 and leave the outliers with large ones.
+    The panels share their bins and axes; overlaid, the bars hid each other.
+
+    >>> art = {"residuals": {"mse": [0.0, 1.0], "mae": [0.0, 0.0]}}
+    >>> fig = residual_figure(art)
+    >>> [a.text for a in fig.layout.annotations], fig.layout.showlegend
+    (['MSE', 'MAE'], False)
     """
-    fig = go.Figure()
     values = {
         run: np.asarray(r, np.float64) for run, r in artifacts["residuals"].items()
     }
     every = np.concatenate([*values.values(), [0.0]])
     lo, hi = float(every.min()), float(every.max())
     bins = {"start": lo, "end": hi, "size": max(hi - lo, 1e-6) / 40}  # shared bins
+    rows = max(1, len(values))
+    fig = make_subplots(
+        rows=rows,
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.12,
+        subplot_titles=[_run_label(run, lang) for run in values],
+    )
     for i, (run, residuals) in enumerate(values.items()):
         fig.add_histogram(
             x=residuals,
             name=_run_label(run, lang),
             marker_color=theme.color(i),
-            opacity=0.6,
             xbins=bins,
+            row=i + 1,
+            col=1,
         )
-    fig.update_layout(barmode="overlay")
-    return theme.styled(
+        fig.update_yaxes(nticks=3, row=i + 1, col=1)
+    for note in fig.layout.annotations:  # the panel titles
+        note.update(x=0.0, xanchor="left", font_size=theme.FONT_SIZE)
+    fig.update_yaxes(title_text=t("loss.outlier.count", lang), row=(rows + 1) // 2)
+    fig.update_xaxes(title_text=t("loss.outlier.residual", lang), row=rows)
+    theme.styled(
         fig,
         title=t("loss.outlier.residuals", lang),
-        x_title=t("loss.outlier.residual", lang),
-        y_title=t("loss.outlier.count", lang),
+        height=theme.TALL_HEIGHT,
+        legend=False,
     )
+    fig.update_layout(margin={"t": 85})  # the first panel's title under the title
+    return fig
 
 
 def pairing_figure(
@@ -275,32 +332,30 @@ def pairing_figure(
 ) -> go.Figure:
     """Validation accuracy of the right and the wrong pairing (bars).
 
+    The bars are labelled "right pairing" / "wrong pairing" (short enough for
+    a phone; the full pairing is in the hover and in the code above the chart).
+
     Args:
         metrics, artifacts: ``train_loss_pairing(...)`` ``metrics`` and ``artifacts``.
 
     >>> m = {"right_accuracy": 0.9, "wrong_accuracy": 0.5}
     >>> a = {"pairings": {"right": ("sigmoid", "bce"), "wrong": ("softmax", "bce")}}
-    >>> pairing_figure(m, a).data[0].x[0]
-    'right: sigmoid + bce'
+    >>> fig = pairing_figure(m, a)
+    >>> list(fig.data[0].x), list(fig.data[0].customdata)
+    (['right pairing', 'wrong pairing'], ['sigmoid + bce', 'softmax + bce'])
     """
     runs = [r for r in ("right", "wrong") if f"{r}_accuracy" in metrics]
-    labels = [
-        t(
-            f"loss.pair.{run}",
-            lang,
-            activation=artifacts["pairings"][run][0],
-            loss=artifacts["pairings"][run][1],
-        )
-        for run in runs
-    ]
     values = [metrics[f"{run}_accuracy"] for run in runs]
     fig = go.Figure(
         go.Bar(
-            x=labels,
+            x=[_run_label(run, lang) for run in runs],
             y=values,
+            customdata=[" + ".join(artifacts["pairings"][run]) for run in runs],
+            hovertemplate="%{x}: %{customdata}<br>%{y:.1%}<extra></extra>",
             marker_color=[theme.COLORS[2], theme.COLORS[3]][: len(runs)],
             text=[f"{v:.1%}" for v in values],
             textposition="outside",
+            cliponaxis=False,
         )
     )
     fig.update_yaxes(range=[0, 1.1], tickformat=".0%")
@@ -319,13 +374,47 @@ def run_curves_figure(
 
     The shared :func:`dlcore.figures.training.curves_figure` labels runs by
     their task names (``mse``, ``right``); here they go through the
-    ``loss.run.<run>`` strings first.
+    ``loss.run.<run>`` strings first. Runs whose curves coincide (see
+    :func:`dlcore.losses.coinciding_runs`) would hide each other under one
+    line: they get one legend entry, "right pairing = wrong pairing
+    (training)", and the covered line is drawn wide under the one on top, so
+    both colours show.
 
     >>> history = pd.DataFrame({"epoch": [1, 1], "run": ["right", "wrong"],
     ...                         "loss": [1.0, 2.0]})
     >>> run_curves_figure(history, lang="zh").data[0].name
     '正确搭配 (训练集)'
+    >>> same = history.assign(loss=[1.0, 1.0])
+    >>> [(tr.name, tr.showlegend) for tr in run_curves_figure(same).data]
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [('right pairing (training)', False),
+     ('right pairing = wrong pairing (training)', True)]
     """
-    if "run" in history:
-        history = history.assign(run=[t(f"loss.run.{r}", lang) for r in history["run"]])
-    return training_figures.curves_figure(history, epochs=epochs, lang=lang)
+    same = losses.coinciding_runs(history)
+    runs = dict.fromkeys(history["run"]) if "run" in history else {}
+    label = {run: t(f"loss.run.{run}", lang) for run in runs}
+    if runs:
+        history = history.assign(run=[label[r] for r in history["run"]])
+    fig = training_figures.curves_figure(history, epochs=epochs, lang=lang)
+    for column, groups in same.items():
+        val = column.startswith("val_")
+        split = t("common.validation" if val else "common.train", lang)
+        for group in groups:
+            curves = {
+                f"{label[run]} ({split})": list(
+                    history.loc[history["run"] == label[run], column]
+                )
+                for run in group
+            }
+            traces = [tr for tr in fig.data if curves.get(tr.name) == list(tr.y)]
+            if len(traces) < 2:
+                continue
+            *under, top = traces  # the last one drawn is on top
+            for trace in under:
+                trace.update(showlegend=False, line_width=7, opacity=0.6)
+            top.update(
+                name=f"{' = '.join(label[run] for run in group)} ({split})",
+                showlegend=True,
+                line_width=2.5,
+            )
+    return fig

@@ -187,7 +187,9 @@ def log_ticks(low: float, high: float, *, max_ticks: int = 8) -> list[float]:
     (a loss that stays near 2.3 gets e.g. 2.2, 2.3, 2.4).
 
     >>> log_ticks(0.04, 0.9)
-    [0.05, 0.1, 0.2, 0.5]
+    [0.05, 0.1, 0.2, 0.5, 0.9]
+    >>> log_ticks(1.05, 15.0)  # a label near the lowest curve too
+    [1.1, 2.0, 5.0, 10.0]
     >>> len(log_ticks(2.25, 2.35)) >= 2
     True
     """
@@ -206,10 +208,18 @@ def log_ticks(low: float, high: float, *, max_ticks: int = 8) -> list[float]:
     if len(ticks) < 2:  # a range narrower than one 1-9 step
         span = high - low
         digits = max(0, -math.floor(math.log10(span)) + 1)
-        ticks = sorted({round(v, digits) for v in np.linspace(low, high, 4)[1:3]})
+        ticks = sorted(
+            {round(float(v), digits) for v in np.linspace(low, high, 4)[1:3]}
+        )
         ticks = [v for v in ticks if low <= v <= high] or [low, high]
         if len(ticks) < 2:
             ticks = [float(f"{low:.3g}"), float(f"{high:.3g}")]
+    # A label near each end of the data when the sequence stops far inside
+    # it (a curve ending at 1.05 under a lowest label of 2).
+    if ticks[0] / low > 1.5 and float(f"{low:.2g}") >= low:
+        ticks.insert(0, float(f"{low:.2g}"))
+    if high / ticks[-1] > 1.5 and float(f"{high:.2g}") <= high:
+        ticks.append(float(f"{high:.2g}"))
     if len(ticks) > max_ticks:  # many decades: powers of ten only
         tens = [v for v in ticks if math.isclose(math.log10(v) % 1, 0, abs_tol=1e-9)]
         step = max(1, math.ceil(len(tens) / max_ticks))

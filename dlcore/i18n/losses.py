@@ -27,6 +27,18 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Loss and its derivative (target = {target:g})",
         "损失及其导数（目标 = {target:g}）",
     ),
+    "loss.fig.same_curve": (
+        "{name} (same curve as {other})",
+        "{name}（与{other}曲线重合）",
+    ),
+    "loss.fig.same_loss": (
+        "{name} (same loss as {other})",
+        "{name}（损失与{other}重合）",
+    ),
+    "loss.fig.same_slope": (
+        "{name} (same slope as {other})",
+        "{name}（导数与{other}重合）",
+    ),
     "loss.axis.loss": ("loss L", "损失 L"),
     "loss.axis.derivative": ("dL/dŷ", "dL/dŷ"),
     "loss.axis.real": ("prediction ŷ", "预测值 ŷ"),
@@ -65,20 +77,20 @@ STRINGS: dict[str, tuple[str, str]] = {
     "loss.dist.kl_qp": ("KL(Q‖P)", "KL(Q‖P)"),
     "loss.dist.nats": ("{value:.4f} nats", "{value:.4f} 奈特"),
     "loss.dist.identity": (
-        "H(P, Q) = H(P) + KL(P‖Q): {cross:.4f} = {entropy:.4f} + {kl:.4f}",
-        "H(P, Q) = H(P) + KL(P‖Q)：{cross:.4f} = {entropy:.4f} + {kl:.4f}",
+        "H(P, Q) = H(P) + KL(P‖Q): {cross} = {entropy} + {kl}",
+        "H(P, Q) = H(P) + KL(P‖Q)：{cross} = {entropy} + {kl}",
     ),
     "loss.dist.asymmetry": (
         "KL is never negative (KL ≥ 0, and = 0 only when P = Q), and it is not "
-        "symmetric: KL(P‖Q) = {kl_pq:.4f} but KL(Q‖P) = {kl_qp:.4f}.",
+        "symmetric: KL(P‖Q) = {kl_pq} but KL(Q‖P) = {kl_qp}.",
         "KL 散度永远不会为负（KL ≥ 0，只有 P = Q 时才等于 0），而且它不对称："
-        "KL(P‖Q) = {kl_pq:.4f}，而 KL(Q‖P) = {kl_qp:.4f}。",
+        "KL(P‖Q) = {kl_pq}，而 KL(Q‖P) = {kl_qp}。",
     ),
     "loss.dist.support_mismatch": (
         "Q is 0 where P is not: the true KL(P‖Q) is infinite; Keras clips Q to 1e−7 "
-        "and reports a large finite value.",
+        "and reports a finite value instead (here {kl_pq:.4g}).",
         "Q 在 P 不为 0 的地方为 0：真正的 KL(P‖Q) 是无穷大；Keras 把 Q 截断到 1e−7，"
-        "给出一个很大的有限值。",
+        "给出的是一个有限值（这里是 {kl_pq:.4g}）。",
     ),
     # outlier lab
     "loss.outlier.title": (
@@ -152,10 +164,17 @@ STRINGS: dict[str, tuple[str, str]] = {
         "with soft targets.",
         "sigmoid 把预测限制在 [0, 1] 内；对软目标也可以用 binary_crossentropy。",
     ),
-    "loss.pair.title": (
-        "Right vs wrong pairing: validation accuracy",
-        "正确与错误搭配：验证集准确率",
+    "loss.pair.title": ("Right vs wrong pairing", "正确与错误搭配"),
+    "loss.pair.coincide": (
+        "Identical loss curves ({which}): the wrong pairing's line lies exactly on "
+        "top of the right pairing's, so the legend shows one entry for both and "
+        "the covered line is drawn wide underneath. The loss cannot tell the two "
+        "models apart; the accuracy above can.",
+        "损失曲线完全相同（{which}）：错误搭配的线正好压在正确搭配的线上，所以图例把"
+        "两者合并为一项，被盖住的线在下面画得更宽。损失分不出这两个模型，上面的准确率"
+        "却可以。",
     ),
+    "loss.pair.and": (" and ", "和"),
     "loss.pair.right": ("right: {activation} + {loss}", "正确：{activation} + {loss}"),
     "loss.pair.wrong": ("wrong: {activation} + {loss}", "错误：{activation} + {loss}"),
     "loss.pair.accuracy": ("validation accuracy", "验证集准确率"),
@@ -348,15 +367,24 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "loss.dist.support_mismatch_reverse": (
         "P is 0 where Q is not: the true KL(Q‖P) is infinite; with the 1e−7 "
-        "clipping it is large but finite.",
-        "P 在 Q 不为 0 的地方为 0：真正的 KL(Q‖P) 是无穷大；按 1e−7 截断后是一个很大的"
-        "有限值。",
+        "clipping it is finite (here {kl_qp:.4g}).",
+        "P 在 Q 不为 0 的地方为 0：真正的 KL(Q‖P) 是无穷大；按 1e−7 截断后是一个有限值"
+        "（这里是 {kl_qp:.4g}）。",
     ),
     "loss.dist.zero_note": (
         "Zeros: a category with p = 0 adds 0·ln 0 = 0 to H(P) and to KL(P‖Q). Like "
         "Keras, the numbers here clip every probability to at least 1e−7.",
         "关于 0：p = 0 的类别对 H(P) 和 KL(P‖Q) 的贡献是 0·ln 0 = 0。与 Keras 一样，"
         "这里的数值把每个概率截断到不小于 1e−7。",
+    ),
+    "loss.dist.negative_note": (
+        "Why a KL below 0 here: like Keras, every probability is first raised to at "
+        "least 1e−7, so the clipped values add up to a little more than 1 and a KL "
+        "that is really 0 or tiny can come out a hair negative (KL(P‖Q) = "
+        "{kl_pq:.2g}, KL(Q‖P) = {kl_qp:.2g}). The exact KL is never negative.",
+        "为什么这里的 KL 小于 0：与 Keras 一样，每个概率先被提高到不小于 1e−7，"
+        "截断后的值加起来略大于 1，所以本来为 0 或极小的 KL 会略微变成负数"
+        "（KL(P‖Q) = {kl_pq:.2g}，KL(Q‖P) = {kl_qp:.2g}）。精确的 KL 永远不会为负。",
     ),
     # outlier lab
     "loss.outlier.intro": (

@@ -8,7 +8,9 @@ The notebook API of the topic; every name below is importable from
    (slider specs) and formulas that match what Keras *actually* computes,
    including its clipping ``ε = keras.backend.epsilon() = 1e-7`` and quirks
    such as hinge turning 0/1 labels into −1/+1. :func:`evaluate` calls the
-   Keras loss object itself.
+   Keras loss object itself. Every function that takes probabilities
+   rejects a row that does not sum to a positive value with the same
+   ``ValueError`` (:func:`require_positive_rows`).
 2. **Curves** (:func:`curve`, same module): the loss and its derivative with
    respect to the prediction (by autodiff), for one target.
 3. **Distributions** (:mod:`~dlcore.losses.distributions`,
@@ -49,6 +51,7 @@ from dlcore.losses.core import (
     make_loss,
     names,
     prediction_kind,
+    require_positive_rows,
     tf,
 )
 from dlcore.losses.distributions import (
@@ -74,6 +77,7 @@ from dlcore.losses.tasks import (
     WRONG_PAIRINGS,
     LossPairingConfig,
     OutlierLabConfig,
+    coinciding_runs,
     fit_table,
     make_outlier_data,
     outlier_controls,
@@ -111,6 +115,7 @@ __all__ = [
     "ParamSpec",
     "code_loss_pairing",
     "code_outlier_lab",
+    "coinciding_runs",
     "curve",
     "curve_notes",
     "curve_params",
@@ -136,6 +141,7 @@ __all__ = [
     "pairing_summary",
     "pairing_targets",
     "prediction_kind",
+    "require_positive_rows",
     "resolve_params",
     "task_guide",
     "task_snippet",

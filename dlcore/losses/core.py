@@ -354,6 +354,40 @@ def _as_array(value: Any, what: str) -> np.ndarray:
     return array
 
 
+def require_positive_rows(values: Any, what: str) -> np.ndarray:
+    """``values`` as an array whose rows (last axis) each sum to a positive value.
+
+    The one check, with the one message, of every public function of the
+    topic that takes probabilities (:func:`evaluate` for the multi-class
+    losses, :func:`~dlcore.losses.distribution_stats` and what builds on it):
+    a row of zeros is not a distribution, and Keras would silently turn it
+    into NaN (``categorical_crossentropy`` divides by its sum) or into a
+    uniform guess (``sparse_categorical_crossentropy`` clips it to ε first).
+    Call it on finite, non-negative values.
+
+    Raises:
+        ValueError: a row sums to 0 (or less); the message names the row and
+            says "must sum to a positive value".
+
+    Example:
+        >>> require_positive_rows([[0.0, 0.0]], "y_pred")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ValueError: y_pred: row 0 sums to 0, but probabilities must sum to a ...
+    """
+    array = np.asarray(values)
+    rows = array.reshape(-1, array.shape[-1]) if array.ndim else array.reshape(1, 1)
+    with np.errstate(over="ignore"):  # 1e308 + 1e308 = ∞ is still positive
+        sums = rows.astype(np.float64).sum(axis=-1)
+    bad = np.flatnonzero(~(sums > 0))
+    if bad.size:
+        where = f"{what}: row {bad[0]}" if array.ndim > 1 else what
+        raise ValueError(
+            f"{where} sums to {sums[bad[0]]:g}, but probabilities must sum to "
+            "a positive value (give some category a positive weight)"
+        )
+    return array
+
+
 def _check_inputs(spec: LossSpec, values: Mapping[str, Any], y_true, y_pred) -> None:
     """Reject inputs Keras would silently turn into nonsense."""
     logits = bool(values.get("from_logits"))
@@ -386,6 +420,11 @@ def _check_inputs(spec: LossSpec, values: Mapping[str, Any], y_true, y_pred) -> 
     if probabilities and not logits and (y_pred.min() < 0 or y_pred.max() > 1):
         hint = " (or pass from_logits=True)" if spec.latex_logits else ""
         raise ValueError(f"{spec.name}: y_pred must be probabilities in [0, 1]{hint}")
+    if spec.per_class and probabilities:  # rows are distributions over classes
+        if spec.target != "index":
+            require_positive_rows(y_true, f"{spec.name}: y_true")
+        if not logits:
+            require_positive_rows(y_pred, f"{spec.name}: y_pred")
     if spec.prediction == "rate" and y_pred.min() < 0:
         raise ValueError(f"{spec.name}: y_pred must be a non-negative rate")
     if spec.target == "count" and y_true.min() < 0:

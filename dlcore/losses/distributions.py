@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dlcore.losses.core import EPSILON, evaluate
+from dlcore.losses.core import EPSILON, evaluate, require_positive_rows
 
 
 class DistributionError(ValueError):
@@ -60,25 +60,30 @@ def _distribution(values: Any, what: str) -> np.ndarray:
             code="negative",
             which=what,
         )
-    if array.sum() <= 0:
-        raise DistributionError(
-            f"{what} is all zeros; give some category a positive weight",
-            code="zeros",
-            which=what,
-        )
+    try:
+        require_positive_rows(array, what)
+    except ValueError as error:
+        raise DistributionError(str(error), code="zeros", which=what) from None
+    # Scale by the largest weight first: the sum of weights near 1e308
+    # overflows to ∞, and dividing by ∞ would turn P into zeros (and KL < 0).
+    array = array / array.max()
     return array / array.sum()
 
 
 def distribution_stats(p: Any, q: Any) -> dict[str, Any]:
     """Entropy, cross-entropy and KL divergences of P (target) and Q (prediction).
 
-    Inputs are normalised to sum to 1 (so counts or percentages work).
+    Inputs are normalised to sum to 1 (so counts or percentages work; weights
+    as large as 1e308 are scaled down first, so their sum cannot overflow).
     Everything is in nats (natural log, like Keras). Probabilities are clipped
     to ``[ε, 1]`` with ``ε = 1e-7`` exactly as ``keras.losses.KLDivergence``
     does, so ``kl_pq`` equals Keras' value and a zero in Q where P is positive
     gives a large but finite KL (``support_mismatch`` is then True: the
     mathematical KL is infinite). With the same clipping,
-    ``H(P, Q) = H(P) + KL(P‖Q)`` holds exactly.
+    ``H(P, Q) = H(P) + KL(P‖Q)`` holds exactly. The clipped probabilities
+    sum to a little more than 1, so a KL that is mathematically 0 or tiny can
+    come out a hair below 0 (never below ``−n·ε``); :func:`distribution_notes`
+    then says so.
 
     Returns:
         ``p``, ``q`` (normalised lists), ``entropy_p`` H(P), ``entropy_q``
@@ -122,10 +127,11 @@ def distribution_stats(p: Any, q: Any) -> dict[str, Any]:
 
 
 #: The definitions behind :func:`distribution_stats` (natural logarithms).
+#: One short line per definition, so that it fits a phone.
 DIST_LATEX = (
-    r"\begin{gathered} H(P) = -\sum_k p_k \ln p_k \qquad H(P, Q) = -\sum_k p_k \ln q_k"
-    r" \\ \mathrm{KL}(P\,\|\,Q) = \sum_k p_k \ln \frac{p_k}{q_k} = H(P, Q) - H(P)"
-    r" \;\ge\; 0 \end{gathered}"
+    r"\begin{gathered} H(P) = -\sum_k p_k \ln p_k \\ H(P, Q) = -\sum_k p_k \ln q_k"
+    r" \\ \mathrm{KL}(P\,\|\,Q) = \sum_k p_k \ln \frac{p_k}{q_k} \\"
+    r" = H(P, Q) - H(P) \;\ge\; 0 \end{gathered}"
 )
 
 #: Ready-made (P, Q) pairs for the distribution lab (weights; normalised later).
@@ -164,7 +170,8 @@ def distribution_notes(stats: Mapping[str, Any]) -> list[tuple[str, str]]:
     """``(level, i18n key)`` of the notes :func:`distribution_stats` calls for.
 
     ``level`` is ``"warning"`` (KL(P‖Q), the loss, is really infinite),
-    ``"info"`` or ``"caption"``.
+    ``"info"`` or ``"caption"``. The notes may use the placeholders
+    ``{kl_pq}`` and ``{kl_qp}`` (pass the stats as keyword arguments to ``t``).
 
     Example:
         >>> distribution_notes(distribution_stats([1, 0], [1, 1]))
@@ -179,6 +186,8 @@ def distribution_notes(stats: Mapping[str, Any]) -> list[tuple[str, str]]:
         notes.append(("info", "loss.dist.support_mismatch_reverse"))
     if min(stats["p"] + stats["q"]) == 0:
         notes.append(("caption", "loss.dist.zero_note"))
+    if min(stats["kl_pq"], stats["kl_qp"]) < 0:  # an artefact of the ε clipping
+        notes.append(("caption", "loss.dist.negative_note"))
     return notes
 
 

@@ -452,6 +452,61 @@ def train_loss_pairing(
     return train.TaskResult.combine(runs, metrics=metrics, artifacts=artifacts)
 
 
+def coinciding_runs(
+    history: pd.DataFrame,
+    columns: tuple[str, ...] = ("loss", "val_loss"),
+    *,
+    rtol: float = 1e-3,
+) -> dict[str, list[list[str]]]:
+    """Runs whose learning curves lie on top of each other, per column.
+
+    Two runs coincide in a column when they have the same epochs and differ
+    by at most ``rtol`` (relative) at every epoch: on a chart (a log axis
+    for the loss) one line hides the other. With the default wrong pairing
+    of the binary task (a softmax over one unit) Keras computes the same
+    sigmoid cross-entropy from the logits, so both runs' losses are equal.
+
+    Returns:
+        ``{column: [[run, run, …], …]}`` for the columns with such a group,
+        runs in the order of ``history``.
+
+    Example:
+        >>> h = pd.DataFrame({"epoch": [1, 2, 1, 2], "run": ["a", "a", "b", "b"],
+        ...                   "loss": [0.5, 0.2, 0.5, 0.2]})
+        >>> coinciding_runs(h)
+        {'loss': [['a', 'b']]}
+    """
+    if "run" not in history:
+        return {}
+    history = history.reset_index()
+    if "epoch" not in history:
+        history["epoch"] = history.groupby("run").cumcount() + 1
+    runs = list(dict.fromkeys(history["run"]))
+    found: dict[str, list[list[str]]] = {}
+    for column in columns:
+        if column not in history:
+            continue
+        curves = {
+            run: frame.set_index("epoch")[column].astype(float)
+            for run, frame in history.groupby("run", sort=False)
+        }
+        groups: list[list[str]] = []
+        for run in runs:
+            for group in groups:
+                first = curves[group[0]]
+                if first.index.equals(curves[run].index) and np.allclose(
+                    curves[run], first, rtol=rtol, atol=1e-12, equal_nan=True
+                ):
+                    group.append(run)
+                    break
+            else:
+                groups.append([run])
+        same = [group for group in groups if len(group) > 1]
+        if same:
+            found[column] = same
+    return found
+
+
 def pairing_summary(metrics: Mapping[str, float]) -> dict[str, str]:
     """The accuracies of :func:`train_loss_pairing` as the page shows them.
 

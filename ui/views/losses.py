@@ -167,18 +167,22 @@ def dist(lang: str) -> None:
     )
     keys = ("entropy_p", "entropy_q", "cross_entropy", "kl_pq", "kl_qp")
     for column, key in zip(st.columns(len(keys)), keys, strict=True):
-        column.metric(T(f"loss.dist.{key}"), f"{stats[key]:.4f}")
+        column.metric(T(f"loss.dist.{key}"), _nats(stats[key]))
     st.success(
         T(
             "loss.dist.identity",
-            cross=stats["cross_entropy"],
-            entropy=stats["entropy_p"],
-            kl=stats["kl_pq"],
+            cross=_nats(stats["cross_entropy"]),
+            entropy=_nats(stats["entropy_p"]),
+            kl=_nats(stats["kl_pq"]),
         )
     )
     keras_says = losses.keras_distribution_losses(stats["p"], stats["q"])
     st.markdown(
-        T("loss.dist.asymmetry", kl_pq=stats["kl_pq"], kl_qp=stats["kl_qp"])
+        T(
+            "loss.dist.asymmetry",
+            kl_pq=_nats(stats["kl_pq"]),
+            kl_qp=_nats(stats["kl_qp"]),
+        )
         + "  \n"
         + T(
             "loss.dist.keras",
@@ -187,12 +191,26 @@ def dist(lang: str) -> None:
         )
     )
     for level, note in losses.distribution_notes(stats):
-        getattr(st, level)(T(note))
+        getattr(st, level)(T(note, kl_pq=stats["kl_pq"], kl_qp=stats["kl_qp"]))
     st.latex(losses.DIST_LATEX)
 
 
+def _nats(value: float) -> str:
+    """4 decimals, but never "-0.0000": a tiny negative value is shown as it is.
+
+    >>> _nats(0.35667), _nats(4.8e-06), _nats(-1.1e-08)
+    ('0.3567', '0.0000', '-1.1e-08')
+    """
+    text = f"{value:.4f}"
+    return f"{value:.2g}" if text == "-0.0000" else text
+
+
 def outliers(lang: str) -> None:
-    """The outlier lab: one line fitted with MSE, MAE and Huber (a training task)."""
+    """The outlier lab: one line fitted with MSE, MAE and Huber (a training task).
+
+    The result is drawn beside the sliders, inside the training slot: while a
+    new run trains, the last finished fit stays in view, labelled as such.
+    """
     T = _translator(lang)
     defaults = losses.OutlierLabConfig()
     st.markdown(T("loss.outlier.intro"))
@@ -213,36 +231,35 @@ def outliers(lang: str) -> None:
             "loss_out_seed", T("common.seed"), 0, 9999, defaults.seed, 1
         )
     config = losses.OutlierLabConfig(**values, seed=int(seed))
-    fit = right.empty()
-    residuals, table = st.columns([2, 1], gap="large")
-    curves_slot = st.empty()
-    result = training.run_task(
-        losses.train_outlier_lab,
-        config,
-        lang=lang,
-        key="loss_out",
-        show_curves=False,
-        code=losses.code_outlier_lab(config),
-        code_file="outlier_lab.py",
-        epochs=config.epochs,
-        run_names=lambda run: T(f"loss.run.{run}"),
-    )
-    if result is None or result.status != "finished":
+    with right:
+        training.run_task(
+            losses.train_outlier_lab,
+            config,
+            lang=lang,
+            key="loss_out",
+            show_curves=False,
+            code=losses.code_outlier_lab(config),
+            code_file="outlier_lab.py",
+            epochs=config.epochs,
+            run_names=lambda run: T(f"loss.run.{run}"),
+            render=lambda _config, result, tag: _outlier_result(result, tag, lang),
+        )
+
+
+def _outlier_result(result, tag: str, lang: str) -> None:
+    """The fitted lines, their table, the residuals and the learning curves."""
+    if result.status != "finished":
         return
+    T = _translator(lang)
     art = result.artifacts
-    charts.plotly(
-        figures.outlier_fit_figure(art, lang=lang), where=fit, key="loss_fig_fit"
-    )
-    charts.plotly(
-        figures.residual_figure(art, lang=lang), where=residuals, key="loss_fig_res"
-    )
-    table.table(losses.fit_table(result.metrics, lang=lang))
+    charts.plotly(figures.outlier_fit_figure(art, lang=lang), key=f"loss_fig_fit_{tag}")
+    st.table(losses.fit_table(result.metrics, lang=lang))
+    st.caption(T("loss.outlier.note"))
+    charts.plotly(figures.residual_figure(art, lang=lang), key=f"loss_fig_res_{tag}")
     charts.plotly(
         figures.run_curves_figure(result.history, lang=lang),
-        where=curves_slot,
-        key="loss_fig_out_curves",
+        key=f"loss_fig_out_curves_{tag}",
     )
-    table.caption(T("loss.outlier.note"))
 
 
 def guide(lang: str) -> None:
@@ -277,8 +294,7 @@ def guide(lang: str) -> None:
         )
         column.code(losses.pairing_snippet(task, *pair, config.learning_rate))
     st.markdown(T(f"loss.wrong.{wrong}"))
-    chart = st.empty()
-    result = training.run_task(
+    training.run_task(
         losses.train_loss_pairing,
         config,
         lang=lang,
@@ -288,20 +304,41 @@ def guide(lang: str) -> None:
         code_file="loss_pairing.py",
         epochs=config.epochs,
         run_names=lambda run: T(f"loss.run.{run}"),
+        render=lambda _config, result, tag: _pairing_result(result, tag, lang),
     )
-    if result is None or result.status != "finished":
+
+
+def _pairing_result(result, tag: str, lang: str) -> None:
+    """Both runs' accuracies (numbers and bars) and their learning curves."""
+    if result.status != "finished":
         return
+    T = _translator(lang)
     metrics = result.metrics
-    with chart.container():
-        shown = losses.pairing_summary(metrics).items()
-        for column, (label, value) in zip(st.columns(3), shown, strict=True):
-            column.metric(T(f"loss.pair.{label}"), value)
-        charts.plotly(
-            figures.pairing_figure(metrics, result.artifacts, lang=lang),
-            key="loss_fig_pair",
+    pairs = result.artifacts["pairings"]  # which run this is (the last one may differ)
+    st.caption(
+        " · ".join(
+            T(f"loss.pair.{run}", activation=pairs[run][0], loss=pairs[run][1])
+            for run in ("right", "wrong")
+            if run in pairs
         )
-        st.caption(T(f"loss.pair.accuracy_note.{task}"))
-        charts.plotly(
-            figures.run_curves_figure(result.history, lang=lang),
-            key="loss_fig_pair_curves",
-        )
+    )
+    shown = losses.pairing_summary(metrics).items()
+    for column, (label, value) in zip(st.columns(3), shown, strict=True):
+        column.metric(T(f"loss.pair.{label}"), value)
+    charts.plotly(
+        figures.pairing_figure(metrics, result.artifacts, lang=lang),
+        key=f"loss_fig_pair_{tag}",
+    )
+    st.caption(T(f"loss.pair.accuracy_note.{result.artifacts['task']}"))
+    charts.plotly(
+        figures.run_curves_figure(result.history, lang=lang),
+        key=f"loss_fig_pair_curves_{tag}",
+    )
+    same = losses.coinciding_runs(result.history)
+    if same:
+        splits = [
+            T("common.validation" if column.startswith("val_") else "common.train")
+            for column in same
+        ]
+        which = T("loss.pair.and").join(splits)
+        st.info(T("loss.pair.coincide", which=which), icon=":material/layers:")
