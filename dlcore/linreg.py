@@ -9,7 +9,10 @@ print every number.
 
 The whole run is one call of a ``tf.function`` (traced once per batch size,
 number of steps and number of samples, kept in a small LRU cache), so a new
-learning rate or seed costs milliseconds.
+learning rate or seed costs milliseconds. TensorFlow is imported on the first
+run, not with this module: the data, the closed forms and the loss surface
+need only NumPy, so a page can draw them (and its controls) while TensorFlow
+is still loading.
 
 Mini-batches follow Keras' ``model.fit(shuffle=True)``: every epoch is a fresh
 seeded permutation ``np.random.default_rng([seed, epoch]).permutation(n)``,
@@ -33,11 +36,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from dlcore import runtime
 from dlcore.topics import Preset
-
-tf = runtime.tf()
-import keras  # noqa: E402  (after runtime configured TensorFlow)
 
 #: Compiled loops kept per process (least recently used are dropped).
 MAX_RUNNERS = 16
@@ -281,10 +280,20 @@ class Trajectory:
         return int(step) // self.steps_per_epoch + 1
 
 
+def _tf():
+    """TensorFlow, configured by :mod:`dlcore.runtime` (imported on first use)."""
+    from dlcore import runtime
+
+    return runtime.tf()
+
+
 class _Runner:
     """One traced SGD loop for fixed (batch_size, steps, num_samples)."""
 
     def __init__(self, batch_size: int, steps: int, num_samples: int):
+        tf = _tf()
+        import keras  # after dlcore.runtime configured TensorFlow
+
         self.lock = threading.Lock()
         self.w = keras.Variable(0.0, dtype="float32", name="w")
         self.b = keras.Variable(0.0, dtype="float32", name="b")
@@ -306,6 +315,7 @@ class _Runner:
         )
 
     def _loop(self, x, y, order, learning_rate, start):
+        tf = _tf()
         self.w.assign(start[0])
         self.b.assign(start[1])
         for variable, value in zip(
@@ -336,6 +346,7 @@ class _Runner:
         return params.stack(), full_losses.stack(), batch_losses.stack(), grads.stack()
 
     def __call__(self, x, y, order, learning_rate, start):
+        tf = _tf()
         with self.lock:
             outputs = self.function(
                 tf.constant(x, tf.float32),
@@ -456,8 +467,11 @@ def _num(value: float, paren: bool = False) -> str:
     return f"({text})" if paren and value < 0 else text
 
 
-def phase_latex(details: dict[str, object], max_values: int = 4) -> dict[str, str]:
+def phase_latex(details: dict[str, object], max_values: int = 3) -> dict[str, str]:
     """LaTeX of the four phases (``forward``, ``loss``, ``gradient``, ``update``).
+
+    Each line is short (a result on its own line, at most ``max_values``
+    values of a vector), so the formulas fit a phone's width.
 
     >>> data = make_data(num_samples=8)
     >>> path = trajectory(data.x, data.y, learning_rate=0.1, batch_size=4, steps=2)
@@ -476,36 +490,37 @@ def phase_latex(details: dict[str, object], max_values: int = 4) -> dict[str, st
     sign = "-" if b < 0 else "+"
     forward = (
         r"\begin{aligned}"
-        rf"\hat y_i &= w\,x_i + b = {_num(w)}\,x_i {sign} {_num(abs(b))} \\"
+        r"\hat y_i &= w\,x_i + b \\"
+        rf"&= {_num(w)}\,x_i {sign} {_num(abs(b))} \\"
         rf"\hat{{\mathbf y}} &= ({values('y_hat')})"
         r"\end{aligned}"
     )
     loss = (
         r"\begin{aligned}"
         rf"\mathbf y &= ({values('y')}) \\"
-        rf"L &= \frac{{1}}{{{m}}}\sum_{{i=1}}^{{{m}}} (\hat y_i - y_i)^2"
-        rf" = {_num(float(d['loss']))}"  # type: ignore[arg-type]
+        rf"L &= \frac{{1}}{{{m}}}\sum_{{i=1}}^{{{m}}} (\hat y_i - y_i)^2 \\"
+        rf"&= {_num(float(d['loss']))}"  # type: ignore[arg-type]
         r"\end{aligned}"
     )
     dw, db = float(d["dw"]), float(d["db"])  # type: ignore[arg-type]
     gradient = (
         r"\begin{aligned}"
         rf"\frac{{\partial L}}{{\partial w}} &= \frac{{2}}{{{m}}}"
-        r"\sum_i (\hat y_i - y_i)\,x_i"
-        rf" = {_num(dw)} \\"
+        r"\sum_i (\hat y_i - y_i)\,x_i \\"
+        rf"&= {_num(dw)} \\[4pt]"
         rf"\frac{{\partial L}}{{\partial b}} &= \frac{{2}}{{{m}}}"
-        r"\sum_i (\hat y_i - y_i)"
-        rf" = {_num(db)}"
+        r"\sum_i (\hat y_i - y_i) \\"
+        rf"&= {_num(db)}"
         r"\end{aligned}"
     )
     w_next, b_next = float(d["w_next"]), float(d["b_next"])  # type: ignore[arg-type]
     update = (
         r"\begin{aligned}"
-        rf"w &\leftarrow w - \eta\,\frac{{\partial L}}{{\partial w}}"
-        rf" = {_num(w)} - {lr:g} \times {_num(dw, True)} \\"
+        r"w &\leftarrow w - \eta\,\frac{\partial L}{\partial w} \\"
+        rf"&= {_num(w)} - {lr:g} \times {_num(dw, True)} \\"
         rf"&= {_num(w_next)} \\[4pt]"
-        rf"b &\leftarrow b - \eta\,\frac{{\partial L}}{{\partial b}}"
-        rf" = {_num(b)} - {lr:g} \times {_num(db, True)} \\"
+        r"b &\leftarrow b - \eta\,\frac{\partial L}{\partial b} \\"
+        rf"&= {_num(b)} - {lr:g} \times {_num(db, True)} \\"
         rf"&= {_num(b_next)}"
         r"\end{aligned}"
     )

@@ -180,6 +180,30 @@ def build_model(config: PlaygroundConfig) -> keras.Model:
     return model
 
 
+def penalized_kernels(model: keras.Model) -> list[np.ndarray]:
+    """The weight matrices that carry an L2 ``kernel_regularizer``: the hidden
+    ``Dense`` kernels (not the output layer, not the biases)."""
+    return [
+        np.asarray(layer.kernel.numpy(), np.float64)
+        for layer in model.layers
+        if getattr(layer, "kernel_regularizer", None) is not None
+    ]
+
+
+def l2_penalty(kernels: list[np.ndarray], l2: float) -> tuple[float, float]:
+    """The coupled L2 penalty Keras adds to the loss: ``(λ·Σw², Σw²)``.
+
+    ``keras.regularizers.L2(λ)`` on a kernel ``W`` contributes ``λ·Σ W²`` to
+    ``model.losses``, hence to the minimised (and reported) loss; its gradient
+    on a weight is ``2λw``. Not AdamW's decoupled weight decay.
+
+    >>> l2_penalty([np.array([[1.0, -2.0]]), np.array([[3.0]])], 0.01)
+    (0.14, 14.0)
+    """
+    squares = float(sum(np.sum(np.square(k, dtype=np.float64)) for k in kernels))
+    return float(l2) * squares, squares
+
+
 def grid(
     data: datasets.Dataset, size: int = GRID_SIZE
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -212,10 +236,18 @@ def train_playground(
     surface = model(mesh, training=False).numpy().reshape(len(gy), len(gx))
     last = fit.history.iloc[-1] if len(fit.history) else {}
     metrics = {k: float(v) for k, v in dict(last).items()}
+    penalty, squares = l2_penalty(penalized_kernels(model), config.l2)
     return TaskResult.from_fit(
         fit,
         metrics=metrics,
-        artifacts={"grid_x": gx, "grid_y": gy, "surface": surface.astype(np.float32)},
+        artifacts={
+            "grid_x": gx,
+            "grid_y": gy,
+            "surface": surface.astype(np.float32),
+            # the final weights' L2 penalty λ·Σw² (part of the reported loss)
+            "l2_penalty": penalty,
+            "l2_squares": squares,
+        },
     )
 
 

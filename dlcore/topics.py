@@ -219,6 +219,7 @@ TOPICS: tuple[Topic, ...] = (
                 "train_playground",
                 "PlaygroundConfig",
                 "code_playground",
+                version=2,  # artifacts gained the L2 penalty
                 metric="val_accuracy",
                 controls="control_values",
             ),

@@ -11,8 +11,7 @@ T = shell.translator(lang)
 st.title(T("pg.title"))
 st.markdown(T("pg.intro"))
 
-left, right = st.columns([1, 2], gap="large")
-with left:
+result_box, controls_box = view.layout()  # side by side; on a phone the result on top
+with controls_box:
     config = view.controls(lang)
-with right:
-    view.result(config, lang)
+view.result(config, lang, result_box)  # boundary in the result box, curves below

@@ -215,9 +215,10 @@ def test_figures_follow_the_path(data):
     fit = figures.fit_figure(data, path, 4)
     assert len(fit.data[2].x) == 8  # the mini-batch of step 4
     anim = figures.animation_figure(data, grid, path, start_step=3, lang="zh")
-    assert len(anim.frames) == 11 and anim.layout.sliders[0].active == 3
-    assert anim.layout.updatemenus[0].buttons[0].args[0][0] == "3"  # plays from step 3
-    assert "第 3 / 10 步" in anim.layout.sliders[0].steps[3].label
+    assert len(anim.frames) == 10 and anim.layout.sliders[0].active == 3
+    assert [frame.name for frame in anim.frames] == [str(k) for k in range(1, 11)]
+    assert anim.layout.updatemenus[0].buttons[0].args[0][0] == "4"  # index 3: step 4
+    assert "第 4 / 10 步" in anim.layout.sliders[0].steps[3].label
     assert all(
         frame.layout.to_plotly_json() == {} for frame in anim.frames
     )  # no flicker
@@ -226,6 +227,127 @@ def test_figures_follow_the_path(data):
         tensors.example("images"), axis_names=tensors.AXES["images"]
     )
     assert len(heat.data) == 4 and heat.data[0].z.shape == (8, 8)
+
+
+def test_steps_are_counted_from_1_in_every_figure(data):
+    """Index i (0-based, the data's and the URL's) is "step i + 1" everywhere:
+    the loss chart's marker, the animation's frame and label, the phases."""
+    n = 20
+    path = linreg.trajectory(data.x, data.y, learning_rate=0.1, batch_size=8, steps=n)
+    grid = linreg.loss_surface(data.x, data.y, (-3.0, 4.0), (-3.0, 3.0), 21)
+    anim = figures.animation_figure(data, grid, path, start_step=n - 1)
+    slider = anim.layout.sliders[0]
+    assert len(slider.steps) == n and slider.active == n - 1
+    assert slider.steps[0].label.split("<br>")[0] == "step 1 / 20"
+    assert slider.steps[-1].label.split("<br>")[0] == f"step {n} / {n}"  # not 0…n-1
+    for index in (0, 7, n - 1):
+        details = linreg.step_details(data, path, index)
+        marker = figures.loss_figure(path, index).data[-1]
+        assert list(marker.x) == [index + 1]
+        assert marker.y[0] == pytest.approx(details["loss"], abs=1e-5)  # phase ②
+        frame = anim.frames[index]
+        assert frame.name == str(index + 1)
+        assert list(frame.data[-1].x) == [index + 1]
+        assert f"{details['loss']:.4f}" in slider.steps[index].label
+    # the loss of step k is its mini-batch loss before the update (as Keras logs
+    # it); the loss on all data is after step k, from 0 (the start) to n
+    batch, full = figures.loss_figure(path, 0).data[:2]
+    assert list(batch.x) == list(range(1, n + 1))
+    assert list(full.x) == list(range(n + 1))
+
+
+@pytest.mark.parametrize(("lr", "batch"), [(0.1, 8), (0.1, 1), (0.3, 64), (3.0, 64)])
+def test_loss_axes_are_log_with_full_value_labels(data, lr, batch):
+    from dlcore.figures import theme
+
+    path = linreg.trajectory(
+        data.x, data.y, learning_rate=lr, batch_size=batch, steps=50
+    )
+    grid = linreg.loss_surface(data.x, data.y, (-3.0, 4.0), (-3.0, 3.0), 21)
+    axes = [
+        figures.loss_figure(path, 3).layout.yaxis,
+        figures.animation_figure(data, grid, path).layout.yaxis3,
+    ]
+    for axis in axes:
+        assert axis.type == "log"
+        assert len(axis.ticktext) >= 2
+        assert list(axis.ticktext) == [theme.number_text(v) for v in axis.tickvals]
+        low, high = 10 ** axis.range[0], 10 ** axis.range[1]
+        assert all(low <= v <= high for v in axis.tickvals)
+    full = path.loss[np.isfinite(path.loss)]
+    assert 10 ** axes[0].range[0] <= full.min() and 10 ** axes[0].range[1] >= full.max()
+
+
+def _font_sizes(node):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            font = key in ("font", "tickfont", "textfont") and isinstance(value, dict)
+            if font and isinstance(value.get("size"), (int, float)):
+                yield value["size"]
+            yield from _font_sizes(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _font_sizes(value)
+
+
+def test_every_home_figure_has_text_of_at_least_14_px(data):
+    from dlcore.figures import theme
+
+    path = linreg.trajectory(data.x, data.y, learning_rate=0.1, batch_size=8, steps=10)
+    grid = linreg.loss_surface(data.x, data.y, (-3.0, 4.0), (-3.0, 3.0), 21)
+    optimum = linreg.least_squares(data.x, data.y)
+    figs = [
+        figures.fit_figure(data, path, 2),
+        figures.surface_figure(grid, path, 2, optimum),
+        figures.loss_figure(path, 2),
+        figures.animation_figure(data, grid, path),
+        figures.array_figure(np.arange(12.0).reshape(3, 4)),  # numbers in cells
+        figures.array_figure(np.zeros((12, 8, 8)), columns=2),  # "first 8 of 12"
+    ]
+    figs += [
+        figures.array_figure(tensors.example(kind), panels=group)
+        for kind in tensors.KINDS
+        for group in figures.panel_groups(tensors.example(kind))
+    ]
+    for fig in figs:
+        sizes = list(_font_sizes(fig.to_plotly_json()))
+        assert sizes and min(sizes) >= theme.MIN_FONT_SIZE, sizes
+
+
+def test_a_4d_batch_is_drawn_two_panels_per_chart_readable_on_a_phone():
+    """Four 8×8 digits in one row were ~40 px wide on a 390 px phone; two per
+    chart (the charts side by side in columns, stacked on a phone) are not."""
+    x = tensors.example("images")
+    groups = figures.panel_groups(x)
+    assert groups == [(0, 2), (2, 4)]
+    titles = []
+    phone_plot_width = 390 - 2 * 16 - 60 - 20  # viewport − padding − margins
+    for group in groups:
+        fig = figures.array_figure(x, axis_names=tensors.AXES["images"], panels=group)
+        assert len(fig.data) == 2
+        np.testing.assert_array_equal(fig.data[0].z, x[group[0], :, :, 0])
+        assert (fig.data[0].zmin, fig.data[0].zmax) == (0.0, float(x.max()))
+        titles += [a.text for a in fig.layout.annotations]
+        for axis in (fig.layout.xaxis, fig.layout.xaxis2):
+            width = (axis.domain[1] - axis.domain[0]) * phone_plot_width
+            assert width >= 120, width  # px per 8×8 panel: 15 px per pixel
+    assert titles == ["x[0]", "x[1]", "x[2]", "x[3]"]
+
+
+def test_phase_formulas_put_one_relation_per_line_to_fit_a_phone(data):
+    """A line like "w ← w − η·∂L/∂w = −1.000 − 0.1 × (−12.573)" was cut at 390 px."""
+    import re
+
+    path = linreg.trajectory(data.x, data.y, learning_rate=0.3, batch_size=8, steps=3)
+    latex = linreg.phase_latex(linreg.step_details(data, path, 2))
+    for phase, text in latex.items():
+        body = text.removeprefix(r"\begin{aligned}").removesuffix(r"\end{aligned}")
+        for line in re.split(r"\\\\(?:\[4pt\])?", body):
+            line = re.sub(r"[_^]\{[^{}]*\}", "", line)  # limits: i=1
+            relations = len(re.findall(r"&?=|\\leftarrow", line))
+            numbers = re.findall(r"-?\d+\.\d+", line)
+            assert relations <= 1, (phase, line)
+            assert len(numbers) <= 3, (phase, line)
 
 
 # --- strings --------------------------------------------------------------------------
@@ -283,11 +405,12 @@ def test_home_page_runs_and_reacts(monkeypatch):
     at.select_slider(key="home_lr").set_value(0.05).run()
     at.button(key="home_next").click().run()
     at.button(key="home_next").click().run()
-    assert at.slider(key="home_step").value == 2
+    assert at.select_slider(key="home_step").value == 2  # index 2 …
+    assert at.select_slider(key="home_step").options[2] == "3"  # … shown as step 3
     assert "**Step 3 of 50**" in " ".join(m.value for m in at.markdown)
     assert len(at.latex) == 4
     at.button(key="home_reset").click().run()
-    assert at.slider(key="home_step").value == 0
+    assert at.select_slider(key="home_step").value == 0
     at.select_slider(key="home_batch").set_value(64).run()
     assert at.segmented_control(key="home_flavour").value == "batch"
     at.toggle(key="home_play").set_value(True).run()
@@ -295,6 +418,59 @@ def test_home_page_runs_and_reacts(monkeypatch):
     assert any(
         c.proto.spec and '"frames"' in c.proto.spec for c in at.get("plotly_chart")
     )
+
+
+def _spec(at, key: str) -> dict:
+    import json
+
+    for chart in at.get("plotly_chart"):
+        if chart.proto.id.endswith(key) or key in chart.proto.id:
+            return json.loads(chart.proto.spec)
+    raise KeyError(key)
+
+
+def test_slider_text_and_animation_agree_on_the_step(monkeypatch):
+    """Was: slider 0 … 199, "Step 200 of 200", animation "step 199 / 200"."""
+    at = _app(monkeypatch)
+    at.query_params["home_steps"] = "200"
+    at.query_params["home_step"] = "199"  # the URL holds the 0-based index (stable)
+    at.run()
+    assert not at.exception
+    slider = at.select_slider(key="home_step")
+    assert slider.value == 199 and slider.options[0] == "1"
+    assert slider.options[-1] == "200" and len(slider.options) == 200
+    assert "**Step 200 of 200**" in " ".join(m.value for m in at.markdown)
+    loss = _spec(at, "home_fig_loss")
+    assert loss["data"][-1]["x"] == [200]  # the marker of step 200
+    at.toggle(key="home_play").set_value(True).run()
+    anim = _spec(at, "home_fig_anim")["layout"]["sliders"][0]
+    assert anim["active"] == 199
+    assert anim["steps"][anim["active"]]["label"].startswith("step 200 / 200<br>")
+    assert at.query_params["home_step"] == "199"
+    at.select_slider(key="home_steps").set_value(50).run()  # fewer steps: clamped
+    assert at.select_slider(key="home_step").value == 49
+    assert "**Step 50 of 50**" in " ".join(m.value for m in at.markdown)
+
+
+def test_curriculum_cards_come_in_registry_order_row_by_row(monkeypatch):
+    """One st.columns(3) for all cards stacked 1, 4, 2, 5, 3, 6 on a phone."""
+    from ui import shell
+
+    at = _app(monkeypatch)
+    at.run()
+    pages = shell.available_pages()
+    links = [link.label for link in at.get("page_link")]  # in the page's order
+    assert links == [t(p.title_key, "en") for p in pages]
+
+
+def test_the_image_batch_is_two_charts_of_two_panels(monkeypatch):
+    at = _app(monkeypatch)
+    at.run()
+    first, second = _spec(at, "home_fig_tensor"), _spec(at, "home_fig_tensor_1")
+    titles = [
+        a["text"] for spec in (first, second) for a in spec["layout"]["annotations"]
+    ]
+    assert titles == ["x[0]", "x[1]", "x[2]", "x[3]"]
 
 
 def test_home_page_in_chinese(monkeypatch):
@@ -326,3 +502,28 @@ def test_home_links_are_language_independent_and_presets_apply(monkeypatch):
     assert fresh.select_slider(key="home_batch").value == 1
     assert fresh.select_slider(key="home_lr").value == 0.3
     assert fresh.segmented_control(key="home_flavour").value == "stochastic"
+
+
+def test_home_modules_import_without_tensorflow():
+    """The home page draws its text, tensors and controls before TensorFlow has
+    loaded (~10 s on a fresh server): only the training loop's first run
+    needs it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; sys.path.insert(0, '.');"
+        "import dlcore.linreg, dlcore.tensors, dlcore.figures.home, ui.views.home;"
+        "from dlcore import linreg;"
+        "data = linreg.make_data(); linreg.least_squares(data.x, data.y);"
+        "print('tensorflow' in sys.modules, 'keras' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split()[-2:] == ["False", "False"], out.stdout

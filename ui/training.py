@@ -97,6 +97,7 @@ def run_task(
     run_names: Callable[[str], str] | None = None,
     pin: bool = True,
     render: Callable[[Any, Any, str], None] | None = None,
+    previous_caption: bool = True,
 ) -> Any | None:
     """Train ``fn(config)`` through the shared service, showing live progress.
 
@@ -116,6 +117,9 @@ def run_task(
             result (``tag="final"``) and, while a new run trains, the last
             finished one labelled as such (``tag="previous"``). Use ``tag`` in
             element keys.
+        previous_caption: Write "The last finished run" above the previous
+            result; ``False`` when ``render`` draws somewhere else and labels
+            it there.
 
     Everything below the Retrain button is drawn in one slot that is replaced
     as a whole, so the last run's curves and metrics never sit greyed out
@@ -136,17 +140,17 @@ def run_task(
     if not snap.finished:
         # Elements of the last result that the new drawing does not overwrite
         # would stay greyed until the run ends: overwrite them with empties.
-        with slot.container():
-            for _ in range(_STALE_SLOTS):
-                st.empty()
+        _clear(slot)
         with slot.container():
             previous = st.session_state.get(_LAST, {}).get(key)
             if render is not None and previous is not None:
-                st.caption(t("train.previous", lang))
+                if previous_caption:
+                    st.caption(t("train.previous", lang))
                 render(*previous, "previous")
             snap = _watch(
                 handle, lang=lang, key=key, epochs=epochs, run_names=run_names
             )
+        _clear(slot)  # the final drawing may have fewer elements
     with slot.container():
         if snap.state == jobs.FAILED:
             st.error(t("train.failed", lang, error=snap.error), icon=":material/error:")
@@ -174,6 +178,17 @@ def run_task(
         if pin and history is not None and len(history):
             compare_panel(key, config, result, lang=lang, run_names=run_names)
     return result
+
+
+def _clear(slot: Any) -> None:
+    """Overwrite the slot's elements with empties.
+
+    A container drawn twice in one script run keeps the children the second
+    drawing does not overwrite (greyed, until the run ends).
+    """
+    with slot.container():
+        for _ in range(_STALE_SLOTS):
+            st.empty()
 
 
 def curves(

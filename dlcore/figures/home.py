@@ -7,8 +7,8 @@
 >>> len(surface_figure(grid, path, 1, (2.0, 1.0))
 ...     .layout.annotations)  # the update arrow
 1
->>> len(animation_figure(data, grid, path).frames)  # θ₀, θ₁, θ₂
-3
+>>> [f.name for f in animation_figure(data, grid, path).frames]  # steps 1, 2
+['1', '2']
 """
 
 from __future__ import annotations
@@ -28,6 +28,8 @@ from dlcore.i18n import t
 MAX_PANELS = 8
 #: Cells of one panel up to which every value is printed in its cell.
 MAX_TEXT_CELLS = 40
+#: Height of the animation: two plots, the loss below, the controls under it.
+ANIMATION_HEIGHT = 860
 
 BATCH_COLOR = theme.color(1)
 LINE_COLOR = theme.color(0)
@@ -47,6 +49,15 @@ INSIDE_LEGEND = {
     "bordercolor": "#ddd",
     "borderwidth": 1,
 }
+#: A legend under the plot: on a phone its entries wrap onto more rows there
+#: instead of running into the title (Plotly makes room for it).
+BELOW_LEGEND = {
+    "orientation": "h",
+    "x": 0.0,
+    "xanchor": "left",
+    "y": -0.2,
+    "yanchor": "top",
+}
 
 
 # --- tensors -------------------------------------------------------------------------
@@ -60,6 +71,33 @@ def _axis_title(names: Sequence[str] | None, axis: int, lang: str) -> str:
     return t("home.axis.generic", lang, k=axis)
 
 
+def _drawn(array: np.ndarray) -> tuple[np.ndarray, int | None, int]:
+    """The array as drawn (trailing axes of length 1 dropped, at least 2-D) and
+    the input axes shown as rows (``None`` for a vector) and as columns."""
+    a = np.asarray(array, np.float64)
+    while a.ndim > 2 and a.shape[-1] == 1:
+        a = a[..., 0]
+    if a.ndim == 0:
+        a = a.reshape(1, 1)
+    if a.ndim == 1:
+        return a[None, :], None, 0
+    return a, a.ndim - 2, a.ndim - 1
+
+
+def panel_groups(array: np.ndarray, per_chart: int = 2) -> list[tuple[int, int]]:
+    """``(start, stop)`` panel ranges, ``per_chart`` panels each (all drawn ones).
+
+    >>> panel_groups(np.zeros((4, 8, 8, 1)))
+    [(0, 2), (2, 4)]
+    >>> panel_groups(np.zeros((3, 4)))
+    [(0, 1)]
+    """
+    a = _drawn(array)[0]
+    count = min(int(np.prod(a.shape[:-2], dtype=np.int64)), MAX_PANELS)
+    per_chart = max(1, int(per_chart))
+    return [(i, min(i + per_chart, count)) for i in range(0, count, per_chart)]
+
+
 def array_figure(
     array: np.ndarray,
     *,
@@ -68,6 +106,7 @@ def array_figure(
     columns: int = MAX_PANELS,
     lang: str = "en",
     height: int = theme.SMALL_HEIGHT,
+    panels: tuple[int, int] | None = None,
 ) -> go.Figure:
     """A tensor as heatmaps: one row for 1-D, a grid for 2-D, panels for 3-D/4-D.
 
@@ -75,27 +114,27 @@ def array_figure(
     drawing. For rank ≥ 3 every index of the leading axes gets its own panel
     (at most :data:`MAX_PANELS`, ``columns`` per row), showing the last two
     axes with square cells. Row 0 is at the top, as when NumPy prints the array.
+    ``panels=(start, stop)`` draws only those panels (one chart of several,
+    see :func:`panel_groups`), with the colour scale of the whole array.
 
     >>> fig = array_figure(np.zeros((4, 5, 3)), columns=2)
     >>> len(fig.data), fig.data[3].xaxis
     (4, 'x4')
+    >>> [a.text for a in array_figure(np.zeros((4, 5, 3)), panels=(2, 4))
+    ...  .layout.annotations]
+    ['x[2]', 'x[3]']
     """
-    a = np.asarray(array, np.float64)
+    a, row_axis, col_axis = _drawn(array)
     names = list(axis_names) if axis_names is not None else None
-    while a.ndim > 2 and a.shape[-1] == 1:
-        a = a[..., 0]
-    if a.ndim == 0:
-        a = a.reshape(1, 1)
-    row_axis, col_axis = a.ndim - 2, a.ndim - 1
-    if a.ndim == 1:
-        a = a[None, :]
-        row_axis, col_axis = None, 0
     lead_shape = a.shape[:-2]
-    panels = a.reshape(-1, *a.shape[-2:])
-    count = min(len(panels), MAX_PANELS)
+    flat = a.reshape(-1, *a.shape[-2:])
+    shown = min(len(flat), MAX_PANELS)
+    start, stop = panels if panels is not None else (0, shown)
+    start, stop = max(0, int(start)), min(int(stop), shown)
+    count = max(1, stop - start)
     ncols = max(1, min(count, int(columns)))
     nrows = -(-count // ncols)
-    indices = list(np.ndindex(*lead_shape))[:count] if lead_shape else [()]
+    indices = list(np.ndindex(*lead_shape))[start:stop] if lead_shape else [()]
     titles = ["x[" + ", ".join(str(i) for i in index) + "]" for index in indices]
     fig = make_subplots(
         rows=nrows,
@@ -116,7 +155,7 @@ def array_figure(
     for i in range(count):
         cell = {"row": i // ncols + 1, "col": i % ncols + 1}
         fig.add_heatmap(
-            z=panels[i],
+            z=flat[start + i],
             zmin=zmin,
             zmax=zmax,
             colorscale=scale,
@@ -124,7 +163,7 @@ def array_figure(
             xgap=1,
             ygap=1,
             texttemplate="%{z:.2f}" if show_text else None,
-            textfont={"size": 13},
+            textfont={"size": theme.MIN_FONT_SIZE},
             hovertemplate="[%{y}, %{x}] = %{z:.3f}<extra></extra>",
             **cell,
         )
@@ -150,18 +189,18 @@ def array_figure(
                 title_text=_axis_title(names, row_axis, lang), row=r, col=1
             )
     for annotation in fig.layout.annotations:
-        annotation.font = {"size": theme.FONT_SIZE - 1}
+        annotation.font = {"size": theme.FONT_SIZE, "color": theme.TEXT_COLOR}
     fig = theme.styled(fig, title=title, height=height, legend=False)
-    if len(panels) > count:
+    if len(flat) > shown and stop == shown:
         fig.add_annotation(
-            text=t("home.tensor.more_panels", lang, shown=count, total=len(panels)),
+            text=t("home.tensor.more_panels", lang, shown=shown, total=len(flat)),
             xref="paper",
             yref="paper",
             x=1.0,
             y=-0.18,
             showarrow=False,
             xanchor="right",
-            font={"size": 13, "color": "#666"},
+            font={"size": theme.MIN_FONT_SIZE, "color": theme.TEXT_COLOR},
         )
     return fig
 
@@ -434,18 +473,17 @@ def surface_figure(
     fig.update_xaxes(range=[grid.w[0], grid.w[-1]], title_text="w", constrain="domain")
     fig.update_yaxes(range=[grid.b[0], grid.b[-1]], title_text="b", scaleanchor="x")
     fig = theme.styled(fig, title=t("home.fig.surface", lang), height=height)
-    return fig.update_layout(  # title at the very top, the legend (2 rows) below it
-        title={"yref": "container", "y": 0.98, "yanchor": "top"},
-        legend={"x": 0.0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"},
-        margin={"t": 95},
-    )
+    return fig.update_layout(legend=BELOW_LEGEND)
 
 
 def _loss_static(traj: linreg.Trajectory, lang: str, **axes):
+    """Step k (1…N) computes its mini-batch loss at θ_{k−1}, before its update,
+    as Keras logs a step's loss; the loss on all data is at θ_k, after step k
+    (0: the start)."""
     steps = np.arange(traj.steps + 1)
     return [
         go.Scatter(
-            x=steps[:-1],
+            x=steps[1:],
             y=_r(traj.batch_loss, 5),
             mode="lines",
             name=t("home.fig.batch_loss", lang),
@@ -466,11 +504,16 @@ def _loss_static(traj: linreg.Trajectory, lang: str, **axes):
     ]
 
 
+def _loss_point(traj: linreg.Trajectory, index: int) -> dict:
+    """The marker of step ``index + 1``: its mini-batch loss (phase ② of that step)."""
+    index = int(np.clip(index, 0, traj.steps - 1))
+    return {"x": [index + 1], "y": [round(float(traj.batch_loss[index]), 5)]}
+
+
 def _loss_dynamic(traj: linreg.Trajectory, step: int, lang: str, **axes):
     return [
         go.Scatter(
-            x=[step],
-            y=[round(float(traj.loss[step]), 5)],
+            **_loss_point(traj, step),
             mode="markers",
             name=t("home.fig.current", lang),
             showlegend=False,
@@ -486,48 +529,45 @@ def _loss_dynamic(traj: linreg.Trajectory, step: int, lang: str, **axes):
     ]
 
 
-def _loss_range(traj: linreg.Trajectory) -> list[float]:
-    """Log10 range from the full-data loss (a single-sample batch loss can be ~0)."""
+def _loss_values(traj: linreg.Trajectory) -> list[np.ndarray]:
+    """What the log axis must show: every full-data loss, and the mini-batch
+    losses down to a quarter of the smallest full-data loss (a one-sample
+    batch loss can be ~0, which would stretch the axis over many decades)."""
     full = traj.loss[np.isfinite(traj.loss) & (traj.loss > 0)]
-    both = np.concatenate([full, traj.batch_loss[np.isfinite(traj.batch_loss)]])
+    batch = traj.batch_loss[np.isfinite(traj.batch_loss)]
     if not len(full):
-        return [-2.0, 2.0]
-    return [float(np.log10(full.min())) - 0.6, float(np.log10(both.max())) + 0.3]
-
-
-def _log_ticks(low: float, high: float) -> list[float]:
-    """1-3-10 ticks between 10**low and 10**high (readable on a projector)."""
-    ticks = [m * 10.0**e for e in range(-6, 9) for m in (1, 3)]
-    return [v for v in ticks if low <= np.log10(v) <= high]
+        return [full, batch]
+    return [full, np.maximum(batch, float(full.min()) / 4.0)]
 
 
 def loss_figure(
     traj: linreg.Trajectory, step: int, *, lang: str = "en", height: int = theme.HEIGHT
 ) -> go.Figure:
     """(c) The loss on the full data and on each step's mini-batch, per step
-    (log scale), with the current step marked."""
+    (log scale), with step ``step + 1`` (``step`` is 0-based) marked."""
     fig = go.Figure([*_loss_static(traj, lang), *_loss_dynamic(traj, step, lang)])
-    low, high = _loss_range(traj)
-    fig.update_yaxes(type="log", range=[low, high], tickvals=_log_ticks(low, high))
+    theme.log_axis(fig, _loss_values(traj))
     fig.update_xaxes(range=[-0.5, traj.steps + 0.5])
-    return theme.styled(
+    fig = theme.styled(
         fig,
         title=t("home.fig.loss", lang),
         height=height,
         x_title=t("common.step", lang),
         y_title=t("home.fig.loss_log", lang),
     )
+    return fig.update_layout(legend={**BELOW_LEGEND, "y": -0.25})
 
 
-def _frame_label(traj: linreg.Trajectory, step: int, lang: str) -> str:
+def _frame_label(traj: linreg.Trajectory, index: int, lang: str) -> str:
+    """The label of step ``index + 1``, with the numbers of phases ① and ②."""
     return t(
         "home.fig.anim_title",
         lang,
-        step=step,
+        step=index + 1,
         steps=traj.steps,
-        w=float(traj.w[step]),
-        b=float(traj.b[step]),
-        loss=float(traj.loss[step]),
+        w=float(traj.w[index]),
+        b=float(traj.b[index]),
+        loss=float(traj.batch_loss[index]),
     )
 
 
@@ -551,11 +591,13 @@ def animation_figure(
     start_step: int = 0,
     frame_ms: int = 150,
     lang: str = "en",
-    height: int = theme.TALL_HEIGHT,
+    height: int = ANIMATION_HEIGHT,
 ) -> go.Figure:
-    """(a), (b) and (c) side by side, animated in the browser: one frame per step,
+    """(a) and (b) side by side above (c), animated in the browser: one frame per step,
     with ▶ / ❚❚ buttons and a step slider inside the figure (its label shows the
-    step, w, b and the loss). Playing starts at ``start_step`` and continues from
+    step, w, b and the mini-batch loss). Frames are named and labelled by the
+    step counted from 1, like the page's Step slider; ``start_step`` is the
+    0-based index (the slider's value). Playing starts there and continues from
     where it was paused.
 
     Every trace is a scatter and frames hold only the x/y data of the moving
@@ -565,19 +607,23 @@ def animation_figure(
     filled ellipses and the update arrow is a trace, not an annotation.
     """
     optimum = linreg.least_squares(data.x, data.y)
+    # Two plots above, the loss over the whole width below: on a phone's 390 px
+    # three plots side by side were ~90 px wide each.
     fig = make_subplots(
-        rows=1,
-        cols=3,
-        column_widths=[0.34, 0.36, 0.30],
-        horizontal_spacing=0.07,
+        rows=2,
+        cols=2,
+        specs=[[{}, {}], [{"colspan": 2}, None]],
+        row_heights=[0.6, 0.4],
+        horizontal_spacing=0.12,
+        vertical_spacing=0.15,
         subplot_titles=[
-            t("home.fig.fit", lang),
+            t("home.fig.fit_short", lang),
             t("home.fig.surface", lang),
             t("home.fig.loss", lang),
         ],
     )
     for annotation in fig.layout.annotations:
-        annotation.font = {"size": theme.FONT_SIZE}
+        annotation.font = {"size": theme.FONT_SIZE, "color": theme.TEXT_COLOR}
     fit_static, _ = _fit_traces(data, traj, 0, lang)
     surface = _surface_static(grid, optimum, lang, xaxis="x2", yaxis="y2")[1:]
     statics = [
@@ -586,9 +632,9 @@ def animation_figure(
         *surface,  # the minimum and the arrow's legend key
         *_loss_static(traj, lang, xaxis="x3", yaxis="y3"),
     ]
-    for trace in statics[2:]:
+    for trace in statics[2:-2]:  # the data, the fit and the two loss curves
         trace.showlegend = False
-    start = int(np.clip(start_step, 0, traj.steps))
+    start = int(np.clip(start_step, 0, traj.steps - 1))
     arrow = go.Scatter(
         **_arrow_trace(traj, start, xaxis="x2", yaxis="y2"),
         mode="lines+markers",
@@ -614,29 +660,30 @@ def animation_figure(
     moving = list(range(len(statics), len(statics) + len(moving_traces)))
 
     x_range, y_range = _fit_ranges(data)
-    w, b, loss = _r(traj.w), _r(traj.b), _r(traj.loss, 5)
+    w, b = _r(traj.w), _r(traj.b)
 
-    def frame(step: int) -> dict:
-        """Only the x and y of the moving traces: small JSON, no full redraw."""
-        batch = traj.batches[min(step, traj.steps - 1)]
+    def frame(index: int) -> dict:
+        """Step ``index + 1``: only the x and y of the moving traces (small JSON,
+        no full redraw)."""
+        batch = traj.batches[index]
         xy = [
             {"x": _r(data.x[batch]), "y": _r(data.y[batch])},
             dict(
-                zip("xy", _line(float(w[step]), float(b[step]), x_range), strict=True)
+                zip("xy", _line(float(w[index]), float(b[index]), x_range), strict=True)
             ),
-            {"x": w[: step + 1], "y": b[: step + 1]},
-            {"x": [w[step]], "y": [b[step]]},
-            _arrow_trace(traj, step),
-            {"x": [step], "y": [loss[step]]},
+            {"x": w[: index + 1], "y": b[: index + 1]},
+            {"x": [w[index]], "y": [b[index]]},
+            _arrow_trace(traj, index),
+            _loss_point(traj, index),
         ]
         return {
-            "name": str(step),
+            "name": names[index],
             "data": [{"type": "scatter", **d} for d in xy],
             "traces": moving,
         }
 
-    names = [str(s) for s in range(traj.steps + 1)]
-    frames = [frame(s) for s in range(traj.steps + 1)]
+    names = [str(index + 1) for index in range(traj.steps)]  # step 1 … N
+    frames = [frame(index) for index in range(traj.steps)]
     fig.update_xaxes(range=x_range, title_text="x", row=1, col=1)
     fig.update_yaxes(range=y_range, title_text="y", row=1, col=1)
     fig.update_xaxes(
@@ -646,12 +693,9 @@ def animation_figure(
         range=[grid.b[0], grid.b[-1]], title_text="b", scaleanchor="x2", row=1, col=2
     )
     fig.update_xaxes(
-        range=[-0.5, traj.steps + 0.5], title_text=t("common.step", lang), row=1, col=3
+        range=[-0.5, traj.steps + 0.5], title_text=t("common.step", lang), row=2, col=1
     )
-    low, high = _loss_range(traj)
-    fig.update_yaxes(
-        type="log", range=[low, high], tickvals=_log_ticks(low, high), row=1, col=3
-    )
+    theme.log_axis(fig, _loss_values(traj), row=2, col=1)
     still = {"duration": 0, "redraw": False}  # scatter traces only: no full redraw
     play = {
         "frame": {"duration": frame_ms, "redraw": False},
@@ -661,14 +705,15 @@ def animation_figure(
     }
     fig = theme.styled(fig, height=height)
     fig.update_layout(
-        legend=INSIDE_LEGEND,
-        margin={"t": 40, "b": 125},
+        # above the plots, where a phone wraps it onto more rows
+        legend={**BELOW_LEGEND, "y": 1.07, "yanchor": "bottom"},
+        margin={"t": 90, "b": 215},
         updatemenus=[
             {
                 "type": "buttons",
                 "direction": "left",
                 "x": 0.0,
-                "y": -0.2,
+                "y": -0.12,
                 "xanchor": "left",
                 "yanchor": "top",
                 "pad": {"t": 10, "r": 10},
@@ -678,7 +723,10 @@ def animation_figure(
                     {
                         "label": t("home.fig.play", lang),
                         "method": "animate",
-                        "args": [names[start:] if start < traj.steps else names, play],
+                        "args": [
+                            names[start:] if start < len(names) - 1 else names,
+                            play,
+                        ],
                     },
                     {
                         "label": t("home.fig.pause", lang),
@@ -691,15 +739,15 @@ def animation_figure(
         sliders=[
             {
                 "active": start,
-                "x": 0.22,
-                "len": 0.78,
+                "x": 0.0,
+                "len": 1.0,
                 "y": -0.2,
                 "yanchor": "top",
                 "pad": {"t": 10},
                 "font": {"color": "rgba(0,0,0,0)"},  # no tick labels
-                "currentvalue": {
+                "currentvalue": {  # three short lines: they fit a phone
                     "prefix": "",
-                    "font": {"size": theme.FONT_SIZE + 1, "color": "#262730"},
+                    "font": {"size": theme.FONT_SIZE, "color": theme.TEXT_COLOR},
                 },
                 "steps": [
                     {
@@ -714,7 +762,7 @@ def animation_figure(
                             },
                         ],
                     }
-                    for s in range(traj.steps + 1)
+                    for s in range(traj.steps)
                 ],
             }
         ],

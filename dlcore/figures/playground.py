@@ -27,8 +27,14 @@ def boundary_figure(
     *,
     lang: str = "en",
     height: int = theme.TALL_HEIGHT,
+    title: bool = True,
 ) -> go.Figure:
-    """The predicted probability of class 1 as a background, points on top."""
+    """The predicted probability of class 1 as a background, points on top.
+
+    The colour bar lies under the plot (horizontal), so on a phone the square
+    plot gets the whole width instead of sharing it with the bar.
+    ``title=False`` leaves the title to the page (a line above the chart).
+    """
     fig = go.Figure()
     fig.add_heatmap(
         x=grid_x,
@@ -38,7 +44,18 @@ def boundary_figure(
         zmax=1,
         colorscale=theme.DIVERGING,
         opacity=0.75,
-        colorbar={"title": {"text": t("pg.prob_blue", lang)}, "thickness": 14},
+        colorbar={
+            "title": {"text": t("pg.prob_blue", lang), "side": "right"},
+            "orientation": "h",
+            "thickness": 12,
+            "len": 0.8,
+            "x": 0.5,
+            "xanchor": "center",
+            "y": -0.17,
+            "yanchor": "top",
+            "ypad": 0,
+            "tickvals": [0, 0.5, 1],
+        },
         hovertemplate="x1=%{x:.2f}<br>x2=%{y:.2f}<br>p=%{z:.2f}<extra></extra>",
     )
     fig.add_contour(
@@ -75,4 +92,6 @@ def boundary_figure(
     fig.update_yaxes(
         range=[grid_y[0], grid_y[-1]], title_text="x₂", scaleanchor="x", scaleratio=1
     )
-    return theme.styled(fig, title=t("pg.boundary", lang), height=height, legend=False)
+    name = t("pg.boundary", lang) if title else None
+    fig = theme.styled(fig, title=name, height=height, legend=False)
+    return fig.update_layout(margin={"t": 40 if title else 10, "b": 95, "r": 20})

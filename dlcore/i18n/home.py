@@ -230,12 +230,20 @@ STRINGS: dict[str, tuple[str, str]] = {
     "home.fig.arrow": ("−η·∇L", "−η·∇L"),
     "home.fig.loss": ("Loss per step", "每步的损失"),
     "home.fig.loss_log": ("loss (log scale)", "损失（对数刻度）"),
-    "home.fig.batch_loss": ("mini-batch loss", "小批量损失"),
-    "home.fig.full_loss": ("loss on all data", "全部数据上的损失"),
-    "home.fig.anim_title": (
-        "step {step} / {steps}:  w = {w:.3f},  b = {b:.3f},  loss = {loss:.4f}",
-        "第 {step} / {steps} 步：w = {w:.3f}，b = {b:.3f}，损失 = {loss:.4f}",
+    "home.fig.batch_loss": (
+        "mini-batch loss (in the step, before its update)",
+        "小批量损失（该步更新之前）",
     ),
+    "home.fig.full_loss": (
+        "loss on all data (after the step)",
+        "全部数据上的损失（该步之后）",
+    ),
+    "home.fig.anim_title": (
+        "step {step} / {steps}<br>w = {w:.3f},  b = {b:.3f}<br>"
+        "mini-batch loss = {loss:.4f}",
+        "第 {step} / {steps} 步<br>w = {w:.3f}，b = {b:.3f}<br>小批量损失 = {loss:.4f}",
+    ),
+    "home.fig.fit_short": ("The model's line", "模型的直线"),
     "home.fig.play": ("▶ Play", "▶ 播放"),
     "home.fig.pause": ("❚❚ Pause", "❚❚ 暂停"),
 }

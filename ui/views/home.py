@@ -19,6 +19,10 @@ FLAVOURS = {"batch": N, "minibatch": 8, "stochastic": 1}  # flavour -> batch siz
 BATCH_SIZES = [1, 2, 4, 8, 16, 32, N]
 RATES = [0.01, 0.02, 0.05, 0.1, 0.2, 0.3]
 STEPS = [20, 50, 100, 200]
+#: Panels of a 3-D/4-D tensor per chart at full width (two: readable on a phone).
+PANELS_PER_CHART = 2
+#: Cards per row of the curriculum map.
+CARDS_PER_ROW = 3
 
 
 def _tr(lang: str) -> Callable[..., str]:
@@ -39,6 +43,11 @@ def surface() -> tuple[linreg.Grid, tuple[float, float]]:
     return linreg.loss_surface(DATA.x, DATA.y, w_range, b_range, 61), optimum
 
 
+def step_number(index: int) -> str:
+    """The label of step ``index`` (0-based in the data): counted from 1."""
+    return str(index + 1)
+
+
 def shape_text(shape: tuple[int, ...]) -> str:
     return str(tuple(shape))
 
@@ -46,26 +55,54 @@ def shape_text(shape: tuple[int, ...]) -> str:
 def show_array(
     array: np.ndarray, axis_names, key: str, lang: str, full_width: bool = False
 ) -> None:
-    """Small arrays as text (every number); large ones (or full width) as heatmaps."""
+    """Small arrays as text (every number); large ones (or full width) as heatmaps.
+
+    At full width the panels of a 3-D/4-D tensor go two to a chart, the charts
+    side by side in columns: one row on a desktop, and on a phone (where
+    columns stack) two panels per row instead of four squeezed into one.
+    """
     text, chart = array.size <= 64, array.size > 64 or (full_width and array.ndim >= 2)
     left, right = st.columns([2, 3]) if text and chart else (st.container(),) * 2
     if text:
         left.code(tensors.to_text(array), language="python")
-    if chart:
-        size = {} if full_width else {"columns": 2, "height": theme.TALL_HEIGHT}
-        fig = figures.array_figure(array, axis_names=axis_names, lang=lang, **size)
+    if not chart:
+        return
+    if not full_width:
+        fig = figures.array_figure(
+            array,
+            axis_names=axis_names,
+            lang=lang,
+            columns=2,
+            height=theme.TALL_HEIGHT,
+        )
         charts.plotly(fig, key=key, where=right)
+        return
+    groups = figures.panel_groups(array, per_chart=PANELS_PER_CHART)
+    cells = right.columns(len(groups)) if len(groups) > 1 else [right]
+    for i, (cell, group) in enumerate(zip(cells, groups, strict=True)):
+        fig = figures.array_figure(
+            array, axis_names=axis_names, lang=lang, panels=group
+        )
+        charts.plotly(fig, key=key if i == 0 else f"{key}_{i}", where=cell)
 
 
 def curriculum(lang: str) -> None:
-    """One card per page of the registry, in curriculum order."""
+    """One card per page of the registry, in curriculum order.
+
+    Laid out row by row (one ``st.columns`` per row of cards): on a phone the
+    columns stack, and the cards still come in curriculum order (one
+    ``st.columns(3)`` for all cards would stack column by column: 1, 4, 2, 5…).
+    """
     T = _tr(lang)
     st.header(T("home.map.title"))
-    columns = st.columns(3)
-    for i, spec in enumerate(shell.available_pages()):
-        with columns[i % 3].container(border=True):
-            shell.page_link(spec.slug, lang)
-            st.caption(T(spec.about_key))
+    pages = shell.available_pages()
+    for start in range(0, len(pages), CARDS_PER_ROW):
+        cards = pages[start : start + CARDS_PER_ROW]
+        row = st.columns(CARDS_PER_ROW)[: len(cards)]  # a last row may be short
+        for column, spec in zip(row, cards, strict=True):
+            with column.container(border=True):
+                shell.page_link(spec.slug, lang)
+                st.caption(T(spec.about_key))
 
 
 @st.fragment
@@ -85,10 +122,12 @@ def tensor_section(lang: str) -> None:
     array = tensors.example(kind)
     info = tensors.describe(array)
     st.markdown(T(f"home.kind_desc.{kind}"))
-    names = ("shape", "ndim", "dtype", "size")
-    for column, name in zip(st.columns(4), names, strict=True):
-        value = shape_text(info["shape"]) if name == "shape" else str(info[name])
-        column.metric(T(f"home.tensor.{name}"), value)
+    # A wrapping row: one line on a desktop, two per line on a phone (four
+    # st.columns would stack into four full-width rows).
+    with st.container(horizontal=True, gap="large"):
+        for name in ("shape", "ndim", "dtype", "size"):
+            value = shape_text(info["shape"]) if name == "shape" else str(info[name])
+            st.metric(T(f"home.tensor.{name}"), value, width="content")
     show_array(array, tensors.AXES[kind], "home_fig_tensor", lang, full_width=True)
     if kind == "images":
         labels = ", ".join(map(str, tensors.example_labels()))
@@ -197,7 +236,17 @@ def loop_section(lang: str) -> None:
     if st.session_state.get("home_step", 0) > steps - 1:
         st.session_state.home_step = steps - 1  # fewer steps than before
     with c_step:
-        step = state.slider("home_step", T("home.loop.step"), 0, steps - 1, 0, 1)
+        # The value (and the URL's ``home_step``) is the 0-based index of the
+        # step, as in the data; every label counts from 1: "Step 1 … 50",
+        # like the text below and the animation.
+        step = state.select(
+            "home_step",
+            T("home.loop.step"),
+            range(steps),
+            0,
+            widget="select_slider",
+            format_func=step_number,
+        )
     c_next.button(
         T("home.loop.next"), key="home_next", on_click=_next_step, width="stretch"
     )
