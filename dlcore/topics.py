@@ -290,6 +290,7 @@ TOPICS: tuple[Topic, ...] = (
                 "train_race",
                 "RaceConfig",
                 "code_race",
+                tab="race",
                 controls="race_control_values",
             ),
         ),

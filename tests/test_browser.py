@@ -265,3 +265,29 @@ def test_a_chinese_link_opens_the_same_setup_in_english(browser, fresh_server):
     for part in ("pg_dataset=xor", "pg_lr=0.01", "pg_num_layers=1", "lang=en"):
         assert part in query, query
     page.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("slug", [p.slug for p in shell.available_pages()])
+def test_every_page_fits_a_phone(browser, fresh_server, slug, lang):
+    """390 px wide: no sideways scrolling, the sidebar starts closed, charts drawn."""
+    page = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True)
+    path = "" if slug == "home" else slug
+    page.goto(f"{fresh_server}/{path}?lang={lang}", timeout=120_000)
+    wait_for_run(page)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"phone_{slug}_{lang}.png"), full_page=True)
+    assert_healthy(page)
+    widths = page.evaluate(
+        "() => [document.documentElement.scrollWidth, window.innerWidth]"
+    )
+    assert widths[0] <= widths[1] + 1, widths  # nothing wider than the screen
+    too_wide = page.evaluate(
+        """() => [...document.querySelectorAll("[data-testid='stPlotlyChart']")]
+            .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1)
+            .length"""
+    )
+    assert too_wide == 0
+    sidebar = page.get_by_test_id("stSidebar")
+    assert sidebar.get_attribute("aria-expanded") != "true"  # closed on arrival
+    page.close()

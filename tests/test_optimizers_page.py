@@ -107,6 +107,14 @@ def toasts(at) -> list[str]:
     return [toast.value for toast in at.toast]
 
 
+def formulas(at) -> list[str]:
+    """The LaTeX of every ``st.latex`` element (without the ``$$`` fences)."""
+    return [
+        el.value.strip().removeprefix("$$").removesuffix("$$").strip()
+        for el in at.latex
+    ]
+
+
 def assert_same_path(drawn, expected, name):
     assert drawn.shape == expected.shape, (name, drawn.shape, expected.shape)
     np.testing.assert_allclose(drawn, expected, rtol=1e-4, atol=1e-5, err_msg=name)
@@ -174,6 +182,29 @@ def test_default_view_is_keras_and_follows_every_control(app_test):
         array(loss["y"]),
         landscapes.evaluate("rosenbrock", expected[:, 0], expected[:, 1]),
         rtol=1e-4,
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_adamw_decay_is_explained_and_every_label_names_its_own_symbol(app_test, lang):
+    at = app_test("optimizers", lang=lang)
+    at.multiselect(key="opt_optimizers").set_value(["rmsprop", "adamw", "lion"]).run()
+    assert not exceptions(at), exceptions(at)
+    notes = [m.value for m in at.markdown if m.value == t("opt.adamw.decoupled", lang)]
+    assert len(notes) == 1  # under AdamW's rule, not under the others
+    assert at.slider(key="opt_adamw_weight_decay").label == t(
+        "opt.hp.weight_decay", lang
+    )
+    assert "μ" in at.slider(key="opt_rmsprop_momentum").label  # its formula's μ
+    assert "β" not in at.slider(key="opt_rmsprop_momentum").label
+    assert at.slider(key="opt_lion_beta_2").label == t("opt.hp.lion.beta_2", lang)
+    # The animation's read-out counts steps as the "Steps" control does.
+    spec = next(s for s in plotly_specs(at) if "frames" in s)
+    slider = spec["layout"]["sliders"][0]
+    value = slider["currentvalue"]
+    assert value["prefix"] + slider["steps"][-1]["label"] + value["suffix"] == (
+        t("opt.step_prefix", lang) + "200" + t("opt.step_suffix", lang, n=200)
     )
 
 
@@ -391,18 +422,39 @@ def test_every_tab_is_in_the_url_and_survives_a_language_switch(app_test):
 def test_schedules_tab_draws_the_keras_schedule_and_its_path(app_test):
     at = open_tab(app_test("optimizers"), "schedules")
     assert not exceptions(at), exceptions(at)
+    # The default shows the lesson: a real warm-up (not 0 steps) before the
+    # cosine decay, named as such, with its formula.
+    assert at.selectbox(key="opt_sched").value == "cosine"
+    assert at.slider(key="opt_sched_cosine_warmup_steps").value == 20
+    shown = O.schedule_latex("cosine", decay_steps=280, alpha=0.0, warmup_steps=20)
+    assert r"t < W" in shown and shown in formulas(at)
+    scheduled = t("opt.schedule.cosine_warmup", count=20)
+    cosine = keras.optimizers.schedules.CosineDecay(
+        0.0, 280, warmup_target=0.3, warmup_steps=20
+    )
     rates = traces(at, has=t("opt.fig.schedule"))
-    cosine = keras.optimizers.schedules.CosineDecay(0.1, 300)
     np.testing.assert_allclose(
-        array(rates[t("opt.schedule.cosine")]["y"]),
+        array(rates[scheduled]["y"]),
         [float(cosine(s)) for s in range(300)],
         rtol=1e-5,
         atol=1e-9,
     )
+    # The constant rate's path is drawn dashed (it runs under the other one at
+    # first) and it keeps bouncing around the minimum, the decayed one settles.
+    paths = traces(at, has=t("opt.fig.contour", landscape=t("opt.land.quadratic")))
+    constant = paths[t("opt.schedule.constant")]
+    assert constant["line"]["dash"] == "dash"
+    expected, _ = keras_path(
+        "rmsprop", "quadratic", (-4.0, 2.0), 300, learning_rate=0.3
+    )
+    assert_same_path(drawn_path(constant), expected, "constant")
+    end = lambda trace: np.linalg.norm(drawn_path(trace)[-1])  # noqa: E731
+    assert end(constant) > 0.1 > 100 * end(paths[scheduled])
+
     at.selectbox(key="opt_sched").set_value("exponential").run()
     at.slider(key="opt_sched_exponential_decay_rate").set_value(0.3).run()
     assert not exceptions(at), exceptions(at)
-    exponential = keras.optimizers.schedules.ExponentialDecay(0.1, 100, 0.3)
+    exponential = keras.optimizers.schedules.ExponentialDecay(0.3, 100, 0.3)
     rates = traces(at, has=t("opt.fig.schedule"))
     np.testing.assert_allclose(
         array(rates[t("opt.schedule.exponential")]["y"]),
@@ -414,11 +466,19 @@ def test_schedules_tab_draws_the_keras_schedule_and_its_path(app_test):
         "rmsprop",
         "quadratic",
         steps=300,
-        learning_rate=0.1,
+        learning_rate=0.3,
         schedule="exponential",
         schedule_params={"decay_rate": 0.3},
     )
     assert_same_path(drawn_path(paths[t("opt.schedule.exponential")]), expected, "lr")
+
+    # Every option changes the formula shown with the chart: cycle=True.
+    at.selectbox(key="opt_sched").set_value("polynomial").run()
+    at.toggle(key="opt_sched_polynomial_cycle").set_value(True).run()
+    assert not exceptions(at), exceptions(at)
+    cyclic = O.schedule_latex("polynomial", cycle=True)
+    assert cyclic in formulas(at)
+    assert O.schedule_latex("polynomial") not in formulas(at)
 
 
 @pytest.mark.slow
@@ -445,6 +505,17 @@ def test_clipping_tab_bounds_every_step(app_test):
     )
     assert_same_path(clipped, expected, "clipvalue")
     assert np.abs(np.diff(clipped, axis=0)).max() <= 0.1 * 0.5 + 1e-6
+
+    # Paths and step lengths are two charts (side by side they were too
+    # narrow on a phone): one x axis each, the step lengths on a labelled log
+    # axis with the bound η·c.
+    specs = [s for s in plotly_specs(at) if t("opt.fig.step_length") in str(s)]
+    assert len(specs) == 1
+    for spec in plotly_specs(at):
+        assert not any(k.startswith("xaxis2") for k in spec["layout"]), spec["layout"]
+    layout = specs[0]["layout"]
+    assert layout["yaxis"]["type"] == "log" and len(layout["yaxis"]["ticktext"]) >= 2
+    assert [shape["y0"] for shape in layout["shapes"]] == [pytest.approx(0.05)]
 
 
 @pytest.mark.slow
@@ -510,6 +581,12 @@ def test_race_trains_the_chosen_optimizers_and_exports_the_code(app_test):
         {"SGD": expected["sgd/val_accuracy"], "Adam": expected["adam/val_accuracy"]}
     )
     assert accuracy["Adam"] > max(0.3, accuracy["SGD"])  # ten classes: chance 0.1
+    race = next(s for s in plotly_specs(at) if t("opt.axis.train_loss") in str(s))
+    ticks = race["layout"]["yaxis"]
+    assert ticks["type"] == "log" and len(ticks["ticktext"]) >= 2
+    np.testing.assert_allclose(
+        [float(v) for v in ticks["ticktext"]], ticks["tickvals"], rtol=1e-6
+    )
     assert at.get("download_button")
     codes = [c.value for c in at.code]
     assert any("keras.optimizers.Adam(learning_rate=0.001)" in c for c in codes)

@@ -14,7 +14,7 @@ and importable from here too.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 import numpy as np
@@ -30,6 +30,7 @@ from dlcore.figures.optimizers_base import (
     _log_contour,
     _path,
     _series,
+    positive,
 )
 from dlcore.figures.optimizers_lessons import (
     batch_label,
@@ -41,6 +42,7 @@ from dlcore.figures.optimizers_lessons import (
     race_label,
     race_table,
     schedule_figure,
+    step_length_figure,
     theory_table,
 )
 from dlcore.i18n import t
@@ -53,6 +55,7 @@ def contour_figure(
     *,
     landscape_params: Mapping[str, float] | None = None,
     num: int = 121,
+    dashed: Collection[str] = (),
     lang: str = "en",
     height: int = theme.TALL_HEIGHT,
 ) -> go.Figure:
@@ -63,13 +66,15 @@ def contour_figure(
         runs: Legend name → ``Trajectory`` or (n, 2) path.
         landscape_params: e.g. ``{"condition_number": 50}``.
         num: Grid resolution per axis.
+        dashed: Names of runs drawn dashed (a reference path that another
+            one may run on top of).
     """
     land = landscapes.get_landscape(landscape)
     xs, ys, z = landscapes.grid(landscape, num, **dict(landscape_params or {}))
     fig = go.Figure()
     _log_contour(fig, xs, ys, z, lang=lang, showscale=False)
     _add_points(fig, land.points, land.x_range, land.y_range, lang=lang)
-    _add_paths(fig, dict(runs or {}), lang=lang)
+    _add_paths(fig, dict(runs or {}), lang=lang, dashed=dashed)
     fig.update_xaxes(range=list(land.x_range))
     fig.update_yaxes(range=list(land.y_range))
     title = t("opt.fig.contour", lang, landscape=t(f"opt.land.{landscape}", lang))
@@ -108,12 +113,34 @@ def _click_grid(
     )
 
 
+#: Frame strides: every frame sits on a round step.
+_STRIDES = (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000)
+
+
+def frame_steps(last: int, max_frames: int = 101) -> np.ndarray:
+    """The steps an animation shows: 0, s, 2s, … and always ``last`` itself,
+    with the smallest round stride ``s`` that keeps to ``max_frames`` frames.
+
+    >>> frame_steps(200).tolist()[:4], len(frame_steps(200))
+    ([0, 2, 4, 6], 101)
+    >>> frame_steps(37, 10).tolist()
+    [0, 5, 10, 15, 20, 25, 30, 35, 37]
+    """
+    last = max(int(last), 0)
+
+    def count(stride: int) -> int:  # 0, s, 2s, … ≤ last, plus last if off-grid
+        return last // stride + 1 + (last % stride != 0)
+
+    stride = next((s for s in _STRIDES if count(s) <= max_frames), _STRIDES[-1])
+    return np.unique(np.append(np.arange(0, last + 1, stride), last))
+
+
 def animation_figure(
     landscape: str,
     runs: Mapping[str, Any],
     *,
     landscape_params: Mapping[str, float] | None = None,
-    max_frames: int = 80,
+    max_frames: int = 101,
     frame_ms: int = 60,
     num: int = 101,
     click_grid: int = 0,
@@ -124,9 +151,13 @@ def animation_figure(
 
     The figure opens on the finished paths (slider at the last step); *Play*
     redraws them from step 0. All runs advance together; a run that stopped
-    early (diverged) keeps its last point. At most ``max_frames`` frames
-    (evenly spaced steps). ``click_grid > 0`` adds an invisible grid of
-    clickable points (see :func:`_click_grid`).
+    early (diverged) keeps its last point. At most ``max_frames`` frames, at
+    round steps (:func:`frame_steps`); frame ``k`` shows the paths after
+    ``k`` updates (step 1 is the first update, 0 the start). The slider reads
+    "step k of n" for the frame shown, its ticks carry no numbers (Plotly
+    labels every few ticks, which never lands on the last step).
+    ``click_grid > 0`` adds an invisible grid of clickable points (see
+    :func:`_click_grid`).
     """
     land = landscapes.get_landscape(landscape)
     params = dict(landscape_params or {})
@@ -176,9 +207,7 @@ def animation_figure(
     if click_grid:
         _click_grid(fig, landscape, click_grid, params, lang=lang)
     longest = max((len(p) for p in paths.values()), default=1)
-    steps = np.unique(
-        np.linspace(0, longest - 1, min(max_frames, longest)).round().astype(int)
-    )
+    steps = frame_steps(longest - 1, max_frames)
     # Frames as plain dicts of float32 arrays: validating thousands of
     # go.Scatter objects would take a second; float32 halves the payload.
     frames = []
@@ -215,10 +244,15 @@ def animation_figure(
                 "type": "buttons",
                 "direction": "left",
                 "x": 0.0,
-                "y": -0.12,
+                # In pixels under the plot, past the x ticks and title on
+                # any screen (a fraction of the plot's height was not); the
+                # slider's read-out shares this row, its track runs below.
+                "y": 0.0,
+                "pad": {"t": 58},
                 "xanchor": "left",
                 "yanchor": "top",
                 "showactive": False,
+                "font": {"size": theme.FONT_SIZE, "color": theme.TEXT_COLOR},
                 "buttons": [
                     {
                         "label": t("opt.play", lang),
@@ -236,14 +270,21 @@ def animation_figure(
         sliders=[
             {
                 "active": len(steps) - 1,
-                "x": 0.22,
-                "len": 0.78,
-                "y": -0.08,
+                "x": 0.0,
+                "len": 1.0,
+                "y": 0.0,
+                "pad": {"t": 62},
                 "yanchor": "top",
                 "currentvalue": {
                     "prefix": t("opt.step_prefix", lang),
+                    "suffix": t("opt.step_suffix", lang, n=int(steps[-1])),
                     "xanchor": "right",
+                    "font": {"size": theme.FONT_SIZE, "color": theme.TEXT_COLOR},
                 },
+                # No tick numbers (see above): the read-out names the step.
+                "font": {"size": theme.FONT_SIZE, "color": "rgba(0,0,0,0)"},
+                "ticklen": 0,
+                "minorticklen": 0,
                 "steps": [
                     {"label": str(k), "method": "animate", "args": [[str(k)], pause]}
                     for k in steps
@@ -255,7 +296,7 @@ def animation_figure(
     fig.update_yaxes(range=list(land.y_range))
     title = t("opt.fig.contour", lang, landscape=t(f"opt.land.{landscape}", lang))
     fig = theme.styled(fig, title=title, height=height, x_title="x", y_title="y")
-    fig.update_layout(margin={"b": 130})
+    fig.update_layout(margin={"b": 170})
     return _legend(fig, "top")
 
 
@@ -266,10 +307,12 @@ def loss_figure(
     lang: str = "en",
     height: int = theme.HEIGHT,
 ) -> go.Figure:
-    """Loss against step for each run (log y unless a loss is ≤ 0, e.g. the saddle)."""
+    """Loss against step for each run: a log y axis with full-value labels,
+    unless a loss is negative (the saddle). A loss of exactly 0 is a gap with
+    a note (a log axis cannot show it)."""
     series = {name: _series(run, "losses") for name, run in runs.items()}
     if log_y is None:
-        log_y = all(np.nanmin(v) > 0 for v in series.values() if v.size)
+        log_y = all(np.nanmin(v) >= 0 for v in series.values() if v.size)
     return _lines_figure(
         series,
         title=t("opt.fig.loss", lang),
@@ -277,6 +320,7 @@ def loss_figure(
         log_y=log_y,
         height=height,
         x_title=t("opt.axis.step", lang),
+        lang=lang,
     )
 
 
@@ -291,11 +335,10 @@ def distance_figure(
     linear convergence, their slope the log of the rate.
 
     ``predicted`` maps a run's name to a rate ``r``: the line ``d₀·rᵗ`` is
-    drawn dashed in the run's colour (theory next to measurement).
+    drawn dashed in the run's colour, as a wide pale band *under* the
+    measured line, so theory and measurement both show where they coincide.
     """
-    series = {
-        name: np.maximum(_series(run, "distances"), 1e-30) for name, run in runs.items()
-    }
+    series = {name: _series(run, "distances") for name, run in runs.items()}
     fig = _lines_figure(
         series,
         title=t("opt.fig.distance", lang),
@@ -303,19 +346,27 @@ def distance_figure(
         log_y=True,
         height=height,
         x_title=t("opt.axis.step", lang),
+        lang=lang,
     )
+    theory = []
     for i, (name, values) in enumerate(series.items()):
         rate = (predicted or {}).get(name)
         if rate is None or not len(values):
             continue
         steps = np.arange(len(values))
-        fig.add_scatter(
-            x=steps,
-            y=np.maximum(values[0] * float(rate) ** steps, 1e-30),
-            mode="lines",
-            name=t("opt.predicted", lang, name=name),
-            line={"color": theme.color(i), "width": 2, "dash": "dash"},
+        theory.append(
+            go.Scatter(
+                x=steps,
+                y=positive(values[0] * float(rate) ** steps)[0],
+                mode="lines",
+                name=t("opt.predicted", lang, name=name),
+                line={"color": theme.color(i), "width": 7, "dash": "dash"},
+                opacity=0.45,
+            )
         )
+    if theory:
+        fig = go.Figure(data=[*theory, *fig.data], layout=fig.layout)  # theory under
+        theme.log_axis(fig, [trace.y for trace in fig.data])
     return fig
 
 
@@ -369,8 +420,15 @@ def surface_figure(
         )
     title = t("opt.fig.surface", lang, landscape=t(f"opt.land.{landscape}", lang))
     fig = theme.styled(fig, title=title, height=height)
+    readable = {
+        "tickfont": {"size": theme.FONT_SIZE, "color": theme.TEXT_COLOR},
+        "title": {"font": {"size": theme.FONT_SIZE, "color": theme.TEXT_COLOR}},
+    }
     fig.update_layout(
-        scene={"xaxis_title": "x", "yaxis_title": "y", "zaxis_title": "f"},
+        scene={
+            f"{axis}axis": {**readable, "title": {**readable["title"], "text": text}}
+            for axis, text in (("x", "x"), ("y", "y"), ("z", "f"))
+        },
         margin={"l": 0, "r": 0, "b": 0},
     )
     return fig
@@ -383,6 +441,7 @@ __all__ = [
     "clipping_figure",
     "contour_figure",
     "distance_figure",
+    "frame_steps",
     "loss_figure",
     "minibatch_figure",
     "minibatch_loss_figure",
@@ -391,6 +450,7 @@ __all__ = [
     "race_label",
     "race_table",
     "schedule_figure",
+    "step_length_figure",
     "surface_figure",
     "theory_table",
 ]

@@ -8,7 +8,7 @@ momentum theory and the race).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 import numpy as np
@@ -18,8 +18,12 @@ from dlcore.figures import theme
 from dlcore.i18n import t
 from dlcore.optimizers import landscapes
 
-#: A light contour scale: paths in the categorical colours stay readable on it.
-CONTOUR_SCALE = [[0.0, "#ffffff"], [0.5, "#d9e2ec"], [1.0, "#7b8794"]]
+#: The contour fill, white at the minimum to a light blue-grey: light enough
+#: that the paths in the categorical colours stand out everywhere (the old
+#: scale ended in a mid grey on which the blue path almost vanished).
+CONTOUR_SCALE = [[0.0, "#ffffff"], [0.5, "#e4eaf1"], [1.0, "#c2cfdc"]]
+#: The level lines: dark, so each level reads on every fill (≥ 3:1 contrast).
+CONTOUR_LINE = "#52606d"
 _POINT_MARKERS = {
     "global": {"symbol": "star", "size": 16, "color": "#f2c12e"},
     "local": {"symbol": "diamond", "size": 8, "color": "#52606d"},
@@ -105,13 +109,13 @@ def _log_contour(
                 "size": (exponents[-1] - exponents[0]) / (num_levels - 1),
             },
             colorscale=CONTOUR_SCALE,
-            line={"width": 0.8, "color": "#9aa5b1"},
+            line={"width": 1, "color": CONTOUR_LINE},
             showscale=showscale,
             colorbar={
                 "title": {"text": t("opt.axis.loss_log", lang), "side": "right"},
                 "tickvals": ticks.tolist(),
-                "ticktext": [f"{v:.3g}" for v in (low + 10**ticks)],
-                "thickness": 12,
+                "ticktext": [theme.number_text(v) for v in (low + 10**ticks)],
+                "thickness": 14,
             },
             hovertemplate="x=%{x:.3f}<br>y=%{y:.3f}<br>f=%{customdata:.4g}"
             "<extra></extra>",
@@ -164,12 +168,16 @@ def _add_paths(
     runs: Mapping[str, Any],
     *,
     lang: str,
+    dashed: Collection[str] = (),
     row: int | None = None,
     col: int | None = None,
 ) -> None:
-    """One line per run (legend name = key), a circle at its start."""
+    """One line per run (legend name = key), a circle at its start. Runs
+    named in ``dashed`` are drawn dashed, so a path that runs on top of
+    another one still shows the one underneath."""
     for i, (name, run) in enumerate(runs.items()):
         path = _path(run)
+        dash = "dash" if name in dashed else None
         fig.add_trace(
             go.Scatter(
                 x=path[:, 0],
@@ -177,7 +185,11 @@ def _add_paths(
                 mode="lines+markers",
                 name=name,
                 legendgroup=name,
-                line={"color": theme.color(i), "width": 2},
+                line={
+                    "color": theme.color(i),
+                    "width": 2.5 if dash else 2,
+                    "dash": dash,
+                },
                 marker={"size": 4, "color": theme.color(i)},
                 hovertemplate=f"{name}<br>" + "t=%{pointNumber}<br>(%{x:.3f}, %{y:.3f})"
                 "<extra></extra>",
@@ -206,6 +218,50 @@ def _add_paths(
         )
 
 
+def positive(values: Any) -> tuple[np.ndarray, int | None]:
+    """``values`` for a log axis: entries ≤ 0 become NaN (a gap, never a
+    made-up floor), and the index of the first of them (or ``None``).
+
+    >>> positive([1.0, 0.5, 0.0, 0.2])
+    (array([1. , 0.5, nan, 0.2]), 2)
+    """
+    values = np.asarray(values, np.float64).reshape(-1)
+    bad = np.isfinite(values) & (values <= 0)
+    first = int(np.argmax(bad)) if bad.any() else None
+    return np.where(bad, np.nan, values), first
+
+
+def zero_note(
+    fig: go.Figure,
+    hits: Mapping[str, int],
+    *,
+    lang: str,
+    row: int | None = None,
+    col: int | None = None,
+) -> None:
+    """Say which series reached 0 (and when): a log axis cannot draw 0, so
+    those points are a gap in the line, not a silent floor."""
+    if not hits:
+        return
+    lines = [
+        t("opt.log_zero", lang, name=name, step=step) for name, step in hits.items()
+    ]
+    fig.add_annotation(
+        text="<br>".join(lines),
+        xref="x domain",
+        yref="y domain",
+        x=0.99,
+        y=0.98,
+        xanchor="right",
+        yanchor="top",
+        showarrow=False,
+        align="right",
+        bgcolor="rgba(255,255,255,0.85)",
+        font={"size": theme.FONT_SIZE, "color": theme.TEXT_COLOR},
+        **({} if row is None else {"row": row, "col": col}),
+    )
+
+
 def _lines_figure(
     series: Mapping[str, np.ndarray],
     *,
@@ -214,20 +270,34 @@ def _lines_figure(
     log_y: bool,
     height: int,
     x_title: str,
+    lang: str,
+    first_step: int = 0,
 ) -> go.Figure:
+    """One line per series against the step (``first_step`` for the first
+    value); on a log y axis (:func:`dlcore.figures.theme.log_axis`, full-value
+    labels) values ≤ 0 are gaps and a note says which series reached 0."""
     fig = go.Figure()
+    hits, drawn = {}, []
     for i, (name, values) in enumerate(series.items()):
+        values = np.asarray(values, np.float64).reshape(-1)
+        if log_y:
+            values, first = positive(values)
+            if first is not None:
+                hits[name] = first + first_step
+        drawn.append(values)
         fig.add_scatter(
-            x=np.arange(len(values)),
+            x=np.arange(first_step, first_step + len(values)),
             y=values,
             mode="lines",
             name=name,
             line={"color": theme.color(i), "width": 2},
         )
-    fig.update_yaxes(type="log" if log_y else "linear", exponentformat="power")
     fig = theme.styled(
         fig, title=title, height=height, x_title=x_title, y_title=y_title
     )
+    if log_y:
+        theme.log_axis(fig, drawn)
+        zero_note(fig, hits, lang=lang)
     return _legend(fig, "below")
 
 

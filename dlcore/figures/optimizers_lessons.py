@@ -13,7 +13,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from dlcore import optimizers
 from dlcore.figures import theme
@@ -26,6 +25,8 @@ from dlcore.figures.optimizers_base import (
     _log_contour,
     _path,
     _window,
+    positive,
+    zero_note,
 )
 from dlcore.i18n import t
 from dlcore.optimizers import landscapes
@@ -38,7 +39,12 @@ def schedule_figure(
     lang: str = "en",
     height: int = theme.HEIGHT,
 ) -> go.Figure:
-    """Learning rate against step, one line per schedule (``schedule_values``)."""
+    """Learning rate against t, one line per schedule (``schedule_values``).
+
+    ``t`` is what Keras passes to the schedule: the number of updates already
+    made (``optimizer.iterations``), so the first update uses the value at
+    ``t = 0``, the formula's t.
+    """
     series = {name: np.asarray(v, np.float64) for name, v in schedules.items()}
     return _lines_figure(
         series,
@@ -46,64 +52,78 @@ def schedule_figure(
         y_title=t("opt.axis.lr", lang),
         log_y=log_y,
         height=height,
-        x_title=t("opt.axis.step", lang),
+        x_title=t("opt.axis.iterations", lang),
+        lang=lang,
     )
 
 
 def clipping_figure(
     runs: Mapping[str, Any],
     *,
-    bound: float | None = None,
     landscape: str = "cliff",
     lang: str = "en",
     height: int = theme.TALL_HEIGHT,
 ) -> go.Figure:
-    """Paths with and without clipping on the cliff (left) and their step lengths
-    (right, log y). ``bound`` (= η·c) draws the clipped step's upper limit."""
+    """Paths with and without clipping on the cliff. The window grows (up to
+    3×) so the unclipped jump off the wall stays visible. The step lengths
+    are :func:`step_length_figure` (a separate chart: side by side they were
+    too narrow to read on a phone)."""
     land = landscapes.get_landscape(landscape)
-    fig = make_subplots(
-        rows=1, cols=2, column_widths=[0.55, 0.45], horizontal_spacing=0.14
-    )
-    # Widen the window (up to 3×) so the unclipped jump off the wall stays visible.
+    fig = go.Figure()
     x_range, y_range = _window(land, runs.values(), grow=3.0)
     xs, ys, z = landscapes.grid(landscape, 121, x_range=x_range, y_range=y_range)
-    _log_contour(fig, xs, ys, z, lang=lang, showscale=False, row=1, col=1)
-    _add_points(fig, land.points, land.x_range, land.y_range, lang=lang, row=1, col=1)
-    _add_paths(fig, runs, lang=lang, row=1, col=1)
+    _log_contour(fig, xs, ys, z, lang=lang, showscale=False)
+    _add_points(fig, land.points, land.x_range, land.y_range, lang=lang)
+    _add_paths(fig, runs, lang=lang)
+    fig.update_xaxes(range=list(x_range))
+    fig.update_yaxes(range=list(y_range))
+    fig = theme.styled(
+        fig, title=t("opt.fig.clipping", lang), height=height, x_title="x", y_title="y"
+    )
+    return _legend(fig, "top")
+
+
+def step_length_figure(
+    runs: Mapping[str, Any],
+    *,
+    bound: float | None = None,
+    lang: str = "en",
+    height: int = theme.HEIGHT,
+) -> go.Figure:
+    """Length ‖θₜ − θₜ₋₁‖ of update t = 1, 2, … of each run (log y, full-value
+    labels). ``bound`` (= η·c) draws the clipped step's upper limit."""
+    fig = go.Figure()
+    hits, drawn = {}, []
     for i, (name, run) in enumerate(runs.items()):
-        lengths = np.linalg.norm(np.diff(_path(run), axis=0), axis=1)
+        lengths, first = positive(np.linalg.norm(np.diff(_path(run), axis=0), axis=1))
+        if first is not None:
+            hits[name] = first + 1
+        drawn.append(lengths)
         fig.add_scatter(
             x=np.arange(1, len(lengths) + 1),
-            y=np.maximum(lengths, 1e-12),
+            y=lengths,
             mode="lines",
             name=name,
-            legendgroup=name,
-            showlegend=False,
             line={"color": theme.color(i), "width": 2},
-            row=1,
-            col=2,
         )
     if bound is not None:
         fig.add_hline(
             y=bound,
-            line={"dash": "dash", "color": "#1f2933"},
-            row=1,
-            col=2,
+            line={"dash": "dash", "color": theme.TEXT_COLOR},
             annotation_text=t("opt.clip.bound", lang, bound=bound),
             annotation_position="top right",
+            annotation_font={"size": theme.FONT_SIZE, "color": theme.TEXT_COLOR},
         )
-    fig.update_xaxes(range=list(x_range), title_text="x", row=1, col=1)
-    fig.update_yaxes(range=list(y_range), title_text="y", row=1, col=1)
-    fig.update_xaxes(title_text=t("opt.axis.step", lang), row=1, col=2)
-    fig.update_yaxes(
-        type="log",
-        exponentformat="power",
-        dtick=1,
-        title_text=t("opt.axis.step_length", lang),
-        row=1,
-        col=2,
+        drawn.append([bound])
+    fig = theme.styled(
+        fig,
+        title=t("opt.fig.step_length", lang),
+        height=height,
+        x_title=t("opt.axis.step", lang),
+        y_title=t("opt.axis.step_length", lang),
     )
-    fig = theme.styled(fig, title=t("opt.fig.clipping", lang), height=height)
+    theme.log_axis(fig, drawn)
+    zero_note(fig, hits, lang=lang)
     return _legend(fig, "below")
 
 
@@ -152,14 +172,15 @@ def minibatch_loss_figure(
     height: int = theme.HEIGHT,
 ) -> go.Figure:
     """Full-data MSE along each mini-batch path, minus the least-squares MSE
-    (log y): small batches stall at a noise floor, the full batch does not."""
+    (log y): small batches stall at a noise floor, the full batch does not.
+    A difference ≤ 0 (the optimum to float precision) is a gap with a note."""
     data = data or optimizers.regression_data()
     best = float(optimizers.regression_loss(*data.optimum, data))
     series = {}
     for size, path in paths.items():
         path = np.asarray(path, np.float64)
         excess = optimizers.regression_loss(path[:, 0], path[:, 1], data) - best
-        series[batch_label(size, len(data.x), lang)] = np.maximum(excess, 1e-12)
+        series[batch_label(size, len(data.x), lang)] = excess
     return _lines_figure(
         series,
         title=t("opt.fig.minibatch_loss", lang),
@@ -167,6 +188,7 @@ def minibatch_loss_figure(
         log_y=True,
         height=height,
         x_title=t("opt.axis.step", lang),
+        lang=lang,
     )
 
 
@@ -197,9 +219,6 @@ def momentum_theory_figure(
                 "line": {"width": 2},
             },
         )
-    fig.update_xaxes(
-        type="log", tickvals=list(kappa), ticktext=[f"{k:g}" for k in kappa]
-    )
     fig.update_yaxes(range=[0, 1.02])
     fig = theme.styled(
         fig,
@@ -208,75 +227,63 @@ def momentum_theory_figure(
         x_title=t("opt.axis.kappa", lang),
         y_title=t("opt.axis.rate", lang),
     )
-    # Four long entries: inside the plot, bottom right, where the curves are not.
-    fig.update_layout(
-        legend={
-            "orientation": "v",
-            "x": 0.99,
-            "xanchor": "right",
-            "y": 0.02,
-            "yanchor": "bottom",
-            "bgcolor": "rgba(255,255,255,0.8)",
-        }
-    )
-    return fig
+    theme.log_axis(fig, kappa, axis="x")
+    # Four long entries: under the plot (inside, they covered the curves).
+    return _legend(fig, "below")
 
 
 def race_figure(
     history: pd.DataFrame,
     *,
+    metric: str = "loss",
     dataset: str = "digits",
     epochs: int | None = None,
     lang: str = "en",
     height: int = theme.HEIGHT,
 ) -> go.Figure:
-    """Training loss (log) and validation accuracy per epoch, one colour per run.
+    """One metric of a race per epoch, one colour per run: the training loss
+    (``metric="loss"``, log y with full-value labels, titled with the dataset)
+    or the validation accuracy (``"val_accuracy"``, 0 to 1). Two figures, not
+    two panels of one: side by side they were too narrow on a phone.
 
     ``history`` is ``train_race(...).history`` (or progress events so far,
     with ``epoch`` and ``run`` columns); ``epochs`` fixes the x range.
     """
-    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.14)
+    if metric not in ("loss", "val_accuracy"):
+        raise ValueError(f"metric must be 'loss' or 'val_accuracy', got {metric!r}")
+    fig = go.Figure()
     frame = history.reset_index() if "epoch" not in history.columns else history
     runs = list(dict.fromkeys(frame["run"])) if "run" in frame else []
     for i, run in enumerate(runs):
         part = frame[frame["run"] == run]
-        style = {"color": theme.color(i), "width": 2}
-        fig.add_scatter(
-            x=part["epoch"],
-            y=part["loss"],
-            mode="lines+markers",
-            name=race_label(run, lang),
-            legendgroup=run,
-            line=style,
-            row=1,
-            col=1,
-        )
-        if "val_accuracy" in part:
+        if metric in part:
             fig.add_scatter(
                 x=part["epoch"],
-                y=part["val_accuracy"],
+                y=part[metric],
                 mode="lines+markers",
                 name=race_label(run, lang),
-                legendgroup=run,
-                showlegend=False,
-                line=style,
-                row=1,
-                col=2,
+                line={"color": theme.color(i), "width": 2},
             )
-    x_range = [0.5, epochs + 0.5] if epochs else None
-    fig.update_xaxes(title_text=t("opt.axis.epoch", lang), range=x_range)
-    fig.update_yaxes(
-        type="log",
-        exponentformat="power",
-        title_text=t("opt.axis.train_loss", lang),
-        row=1,
-        col=1,
+    if metric == "loss":
+        title = t("opt.fig.race", lang, dataset=t(f"opt.dataset.{dataset}", lang))
+        y_title = t("opt.axis.train_loss", lang)
+    else:
+        title, y_title = (
+            t("opt.fig.race_accuracy", lang),
+            t("opt.axis.val_accuracy", lang),
+        )
+        fig.update_yaxes(range=[0, 1.02])
+    fig.update_xaxes(range=[0.5, epochs + 0.5] if epochs else None)
+    fig = theme.styled(
+        fig,
+        title=title,
+        height=height,
+        x_title=t("opt.axis.epoch", lang),
+        y_title=y_title,
     )
-    fig.update_yaxes(
-        range=[0, 1.02], title_text=t("opt.axis.val_accuracy", lang), row=1, col=2
-    )
-    title = t("opt.fig.race", lang, dataset=t(f"opt.dataset.{dataset}", lang))
-    return _legend(theme.styled(fig, title=title, height=height), "below")
+    if metric == "loss":
+        theme.log_axis(fig, frame.get("loss", []))  # full values: 0.5, never "5"
+    return _legend(fig, "below")
 
 
 def race_label(run_name: str, lang: str = "en") -> str:

@@ -192,6 +192,8 @@ def log_ticks(low: float, high: float, *, max_ticks: int = 8) -> list[float]:
     [1.1, 2.0, 5.0, 10.0]
     >>> len(log_ticks(2.25, 2.35)) >= 2
     True
+    >>> log_ticks(1e-9, 0.5)  # many decades: powers of ten, anchored at 1
+    [1e-08, 1e-06, 0.0001, 0.01]
     """
     if not (0 < low < high) or not math.isfinite(high):
         raise ValueError(f"log_ticks needs 0 < low < high, got {low!r}, {high!r}")
@@ -223,7 +225,12 @@ def log_ticks(low: float, high: float, *, max_ticks: int = 8) -> list[float]:
     if len(ticks) > max_ticks:  # many decades: powers of ten only
         tens = [v for v in ticks if math.isclose(math.log10(v) % 1, 0, abs_tol=1e-9)]
         step = max(1, math.ceil(len(tens) / max_ticks))
-        ticks = tens[::step] if len(tens) >= 2 else ticks[:: len(ticks) // 2]
+        # every step-th power of ten, anchored at 10**0 (1, 1e-3, 1e-6 …)
+        kept = [v for v in tens if round(math.log10(v)) % step == 0]
+        if len(kept) >= 2:
+            ticks = kept
+        else:
+            ticks = tens[::step] if len(tens) >= 2 else ticks[:: len(ticks) // 2]
     return ticks
 
 

@@ -43,14 +43,25 @@ STRINGS: dict[str, tuple[str, str]] = {
     "opt.hp.learning_rate": ("learning rate η", "学习率 η"),
     "opt.hp.momentum": ("momentum β", "动量 β"),
     "opt.hp.nesterov": ("Nesterov", "Nesterov 动量"),
-    "opt.hp.rho": ("decay rate ρ", "衰减率 ρ"),
+    # ρ averages g² (RMSprop, Adadelta): not the schedules' "decay rate r"
+    "opt.hp.rho": ("moving-average factor ρ", "滑动平均系数 ρ"),
     "opt.hp.epsilon": ("epsilon ε", "数值稳定项 ε"),
     "opt.hp.centered": ("centered", "中心化"),
     "opt.hp.initial_accumulator_value": ("initial accumulator s₀", "累加器初值 s₀"),
     "opt.hp.beta_1": ("β₁ (first moment)", "β₁（一阶矩）"),
     "opt.hp.beta_2": ("β₂ (second moment)", "β₂（二阶矩）"),
     "opt.hp.amsgrad": ("AMSGrad", "AMSGrad"),
-    "opt.hp.weight_decay": ("weight decay λ", "权重衰减 λ"),
+    "opt.hp.weight_decay": ("decoupled weight decay λ", "解耦权重衰减 λ"),
+    # labels that follow one optimizer's formula (opt.hp.<optimizer>.<keyword>)
+    "opt.hp.rmsprop.momentum": ("momentum μ", "动量 μ"),
+    "opt.hp.adam.epsilon": ("epsilon ε̂", "数值稳定项 ε̂"),
+    "opt.hp.adamw.epsilon": ("epsilon ε̂", "数值稳定项 ε̂"),
+    "opt.hp.adamax.beta_2": ("β₂ (decay of the max norm u)", "β₂（最大范数 u 的衰减）"),
+    "opt.hp.lion.beta_1": (
+        "β₁ (mix of m and g in the step)",
+        "β₁（更新方向中 m 与 g 的混合）",
+    ),
+    "opt.hp.lion.beta_2": ("β₂ (momentum m)", "β₂（动量 m）"),
     "opt.hp.clipnorm": ("clip by norm c", "按范数裁剪 c"),
     "opt.hp.clipvalue": ("clip by value c", "按值裁剪 c"),
     "opt.hp.global_clipnorm": ("clip by global norm c", "按全局范数裁剪 c"),
@@ -61,14 +72,22 @@ STRINGS: dict[str, tuple[str, str]] = {
     "opt.hp.decay_factor": ("factor γ at each boundary", "每个边界处的倍率 γ"),
     "opt.hp.alpha": ("final fraction α", "最终比例 α"),
     "opt.hp.warmup_steps": ("warm-up steps W", "预热步数 W"),
-    "opt.hp.end_learning_rate": ("final learning rate", "最终学习率"),
+    "opt.hp.end_learning_rate": ("final learning rate η_T", "最终学习率 η_T"),
     "opt.hp.power": ("power p", "幂次 p"),
     "opt.hp.cycle": ("cycle", "循环"),
     # learning-rate schedules (keys of dlcore.optimizers.SCHEDULES)
     "opt.schedule.constant": ("constant", "常数"),
     "opt.schedule.exponential": ("exponential decay", "指数衰减"),
     "opt.schedule.piecewise": ("piecewise constant", "分段常数"),
-    "opt.schedule.cosine": ("cosine decay (with warm-up)", "余弦衰减（可预热）"),
+    "opt.schedule.cosine": ("cosine decay", "余弦衰减"),
+    "opt.schedule.cosine_warmup": (
+        "cosine decay after {count} warm-up steps",
+        "预热 {count} 步后余弦衰减",
+    ),
+    "opt.schedule.cosine_warmup.one": (
+        "cosine decay after {count} warm-up step",
+        "预热 {count} 步后余弦衰减",
+    ),
     "opt.schedule.inverse_time": ("inverse-time decay", "逆时衰减"),
     "opt.schedule.polynomial": ("polynomial decay", "多项式衰减"),
     # gradient clipping
@@ -95,7 +114,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     # animation controls
     "opt.play": ("▶ Play", "▶ 播放"),
     "opt.pause": ("❚❚ Pause", "❚❚ 暂停"),
-    "opt.step_prefix": ("step: ", "步数："),
+    "opt.step_prefix": ("step ", "步数 "),
+    "opt.step_suffix": (" of {n}", " / {n}"),
+    "opt.log_zero": (
+        "{name}: exactly 0 at step {step} (a log scale cannot show 0)",
+        "{name}：第 {step} 步恰好为 0（对数刻度无法显示 0）",
+    ),
     # figure titles
     "opt.fig.contour": ("Loss landscape: {landscape}", "损失曲面：{landscape}"),
     "opt.fig.surface": (
@@ -110,13 +134,13 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Mini-batch SGD on a linear regression",
         "线性回归上的小批量随机梯度下降",
     ),
-    "opt.fig.theory": (
-        "Convergence rate on the quadratic: theory vs. Keras",
-        "二次函数上的收敛率：理论值与 Keras 实测",
-    ),
+    "opt.fig.theory": ("Rate per step: theory vs. Keras", "每步收敛率：理论与 Keras"),
+    "opt.fig.step_length": ("Length of each step", "每一步的步长"),
     "opt.fig.race": ("Optimizer race on {dataset}", "优化器竞赛：{dataset}"),
+    "opt.fig.race_accuracy": ("Validation accuracy", "验证集准确率"),
     # axes and legends
     "opt.axis.step": ("step t", "步数 t"),
+    "opt.axis.iterations": ("t = updates already made", "t = 已完成的更新次数"),
     "opt.axis.loss": ("loss f(θ)", "损失 f(θ)"),
     "opt.axis.loss_log": ("loss (log scale)", "损失（对数刻度）"),
     "opt.axis.distance": ("distance ‖θ − θ*‖", "距离 ‖θ − θ*‖"),
@@ -205,6 +229,26 @@ STRINGS: dict[str, tuple[str, str]] = {
         "g 是梯度 ∇f(θ)，t 是步数，所有运算都按元素进行。",
     ),
     "opt.reference": ("Reference: {ref}", "参考文献：{ref}"),
+    "opt.adamw.decoupled": (
+        "**Decoupled weight decay** (Keras' AdamW `weight_decay` λ): before the "
+        "Adam step Keras shrinks every weight, $\\theta \\leftarrow \\theta - "
+        "\\eta\\lambda\\theta$, and the Adam step uses the gradient of the loss "
+        "alone. It is **not an L2 penalty** $\\lambda\\lVert\\theta\\rVert^2$ "
+        "added to the loss (the MLP playground's regulariser): that penalty's "
+        "gradient $2\\lambda\\theta$ joins $g$ and is divided by "
+        "$\\sqrt{v} + \\hat\\epsilon$ like the rest, so weights with large "
+        "gradients decay less than others. With plain SGD the two give the same step "
+        "(a penalty λ′ equals decay λ = 2λ′); with Adam they do not "
+        "(Loshchilov & Hutter, 2019).",
+        "**解耦权重衰减**（Keras AdamW 的 `weight_decay` λ）：在 Adam 更新之前，"
+        "Keras 先把每个权重缩小，$\\theta \\leftarrow \\theta - "
+        "\\eta\\lambda\\theta$，然后 Adam 更新只使用损失函数的梯度。它**不是**加到"
+        "损失上的 **L2 惩罚项** $\\lambda\\lVert\\theta\\rVert^2$（MLP 游乐场中的"
+        "正则化）：该惩罚项的梯度 $2\\lambda\\theta$ 会并入 $g$，和其余梯度一样"
+        "被 $\\sqrt{v} + \\hat\\epsilon$ 除，于是梯度大的权重衰减得更少。"
+        "对普通 SGD 两者是同一步（惩罚 λ′ 相当于衰减 λ = 2λ′）；对 Adam 则不同"
+        "（Loshchilov & Hutter，2019）。",
+    ),
     "opt.hp.initial_lr": ("initial learning rate η₀", "初始学习率 η₀"),
     "opt.bad_setting": (
         "These settings cannot be used: {error}",
@@ -213,6 +257,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "opt.predicted": ("{name}, theory", "{name}，理论值"),
     # schedules
     "opt.schedule": ("Schedule", "调度方式"),
+    "opt.schedule_t": (
+        "t counts the updates already made (Keras calls the schedule with "
+        "`optimizer.iterations`), so the first update uses the rate at t = 0.",
+        "t 是已完成的更新次数（Keras 用 `optimizer.iterations` 调用调度函数），"
+        "所以第一次更新使用 t = 0 时的学习率。",
+    ),
     "opt.schedule_note": (
         "Both paths use the same optimizer and start; only the learning rate per step "
         "differs (`keras.optimizers.schedules`, evaluated at each step by the "
@@ -233,11 +283,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "opt.clip.lesson": (
         "At the wall the gradient is about 120 times larger than on the plateau, so "
-        "one unclipped step throws θ far away (right: step length, log scale). "
-        "Clipping the gradient bounds every step by η·c, so the path walks down the "
-        "wall instead.",
+        "one unclipped step throws θ far away (see the length of each step, log "
+        "scale). Clipping the gradient bounds every step by η·c, so the path walks "
+        "down the wall instead.",
         "在悬崖壁上，梯度比平台上大约大 120 倍，一次不裁剪的更新会把 θ 甩得很远"
-        "（右图：步长，对数刻度）。裁剪梯度后每一步最多走 η·c，"
+        "（见每一步的步长图，对数刻度）。裁剪梯度后每一步最多走 η·c，"
         "路径就会沿着悬崖壁走下来。",
     ),
     # batch size
@@ -274,12 +324,15 @@ STRINGS: dict[str, tuple[str, str]] = {
         "close to 1 when κ is large; momentum with its best (η, β) reaches "
         "(√κ − 1)/(√κ + 1), a square-root improvement (Goh, *Why Momentum Really "
         "Works*, Distill 2017). The dots are measured on Keras SGD: theory and Keras "
-        "agree.",
+        "agree. Momentum's measured rate sits slightly above r: at the best (η, β) "
+        "the two roots of each direction coincide, so the error shrinks like t·rᵗ "
+        "rather than rᵗ.",
         "二次函数的 Hessian 矩阵的特征值为 1 和 κ。使用最佳步长的梯度下降每一步把误差"
         "缩小为原来的 (κ − 1)/(κ + 1)，κ 很大时这个数接近 1；使用最佳 (η, β) "
         "的动量法达到 (√κ − 1)/(√κ + 1)，相当于把 κ 开了平方根（Goh，*Why Momentum "
         "Really Works*，Distill 2017）。圆点是在 Keras SGD 上实测的：理论与 Keras "
-        "吻合。",
+        "吻合。动量法的实测收敛率略高于 r：在最佳 (η, β) 下每个方向的两个特征根重合，"
+        "误差按 t·rᵗ 而不是 rᵗ 缩小。",
     ),
     # race on a real network
     "opt.race.dataset": ("Dataset", "数据集"),

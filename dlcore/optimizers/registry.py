@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from dlcore import runtime
+from dlcore.i18n import CATALOG
 from dlcore.optimizers import landscapes
 from dlcore.optimizers.landscapes import HyperParam
 
@@ -339,6 +340,19 @@ def get_spec(name: str) -> OptimizerSpec:
         ) from None
 
 
+def label_key(optimizer: str, param: str) -> str:
+    """The catalogue key of a hyper-parameter's label, with the symbol *this*
+    optimizer's formula uses: RMSprop's momentum is μ (SGD's is β), Lion's β₂
+    is its momentum and Adamax's decays a max norm, not a second moment
+    (``opt.hp.<optimizer>.<keyword>`` where it differs from ``opt.hp.<keyword>``).
+
+    >>> label_key("rmsprop", "momentum"), label_key("sgd", "momentum")
+    ('opt.hp.rmsprop.momentum', 'opt.hp.momentum')
+    """
+    own = f"opt.hp.{get_spec(optimizer).name}.{param}"
+    return own if own in CATALOG else f"opt.hp.{param}"
+
+
 def suggested_learning_rate(optimizer: str, landscape: str) -> float:
     """A learning rate that makes ``optimizer`` visibly work on ``landscape``.
 
@@ -483,6 +497,19 @@ class ScheduleSpec:
 
 
 _DECAY_STEPS = HyperParam("decay_steps", 100, 1, 1000, 1, kind="int")
+#: The cosine decay as it is drawn, one short row each (readable on a phone):
+#: ``{lr}`` is the rate it starts from, ``{t}`` the step the decay has reached
+#: (``str.format`` fields; the LaTeX braces are doubled).
+_COSINE_ROWS = (
+    r"\eta_t &= {lr}\Bigl((1 - \alpha)\,\frac{{1 + \cos \pi\tau}}{{2}} + \alpha\Bigr)",
+    r"\tau &= \min({t},\, T)\,/\,T",
+)
+
+
+def _aligned(*rows: str) -> str:
+    return r"\begin{aligned} " + r" \\ ".join(rows) + r" \end{aligned}"
+
+
 SCHEDULES: dict[str, ScheduleSpec] = {
     spec.name: spec
     for spec in (
@@ -501,20 +528,22 @@ SCHEDULES: dict[str, ScheduleSpec] = {
             "piecewise",
             "PiecewiseConstantDecay",
             (HyperParam("decay_factor", 0.1, 0.01, 1.0, 0.01),),
-            r"\eta_t = \eta_0\, \gamma^{\,i}\quad (b_i < t \le b_{i+1};\ "
-            r"b_0 = -\infty,\ b_1 = 100,\ b_2 = 200,\ b_3 = \infty)",
+            _aligned(
+                r"\eta_t &= \eta_0\, \gamma^{\,i}\quad (b_i < t \le b_{i+1})",
+                r"(b_0, b_1, b_2, b_3) &= (-\infty,\ 100,\ 200,\ \infty)",
+            ),
         ),
         ScheduleSpec(
+            # Defaults that show both lessons: 20 warm-up steps, then a decay
+            # that ends with the 300 steps the page runs.
             "cosine",
             "CosineDecay",
             (
-                _DECAY_STEPS._replace(default=300),
+                _DECAY_STEPS._replace(default=280),
                 HyperParam("alpha", 0.0, 0.0, 1.0, 0.01),
-                HyperParam("warmup_steps", 0, 0, 500, 1, kind="int"),
+                HyperParam("warmup_steps", 20, 0, 500, 1, kind="int"),
             ),
-            r"\eta_t = \eta_0\Bigl((1 - \alpha)\,\tfrac12\bigl(1 + \cos\tfrac{\pi\,"
-            r"\min(t - W,\, T)}{T}\bigr) + \alpha\Bigr),\quad "
-            r"\eta_t = \eta_0\,\tfrac{t}{W}\ \ (t < W)",
+            _aligned(*(r.format(lr=r"\eta_0", t="t") for r in _COSINE_ROWS)),
         ),
         ScheduleSpec(
             "inverse_time",
@@ -535,8 +564,10 @@ SCHEDULES: dict[str, ScheduleSpec] = {
                 HyperParam("power", 1.0, 0.1, 5.0, 0.1),
                 HyperParam("cycle", False, 0, 1, 1, kind="bool"),
             ),
-            r"\eta_t = (\eta_0 - \eta_T)\,\Bigl(1 - \frac{\min(t, T)}{T}"
-            r"\Bigr)^{p} + \eta_T",
+            _aligned(
+                r"\eta_t &= (\eta_0 - \eta_T)\,(1 - \tau)^{p} + \eta_T",
+                r"\tau &= \min(t,\, T)\,/\,T",
+            ),
         ),
     )
 }
@@ -604,7 +635,13 @@ def make_schedule(
 
 
 def schedule_latex(name: str, **params: Any) -> str:
-    r"""The schedule's formula for these settings (``staircase`` floors t/T).
+    r"""The schedule's formula for these settings, as Keras computes it.
+
+    Every option that changes the values changes the formula: ``staircase``
+    floors t/T, ``cycle`` restarts the polynomial decay over a window that
+    grows by T, ``warmup_steps > 0`` adds the linear warm-up, and the
+    piecewise boundaries are the ones used. ``t`` counts the updates already
+    made (``optimizer.iterations``, 0 for the first update).
 
     >>> print(schedule_latex("exponential", staircase=True))
     \eta_t = \eta_0\, r^{\lfloor t / T\rfloor}
@@ -617,6 +654,37 @@ def schedule_latex(name: str, **params: Any) -> str:
     if params.get("staircase"):
         latex = latex.replace(r"r^{\,t / T}", r"r^{\lfloor t / T\rfloor}").replace(
             r"r\, t / T", r"r\, \lfloor t / T\rfloor"
+        )
+    if name == "piecewise":
+        bounds = [int(b) for b in params.get("boundaries", (100, 200))]
+        names = ", ".join(f"b_{i}" for i in range(len(bounds) + 2))
+        values = r",\ ".join([r"-\infty", *map(str, bounds), r"\infty"])
+        rate = r"v_i" if params.get("values") is not None else r"\eta_0\, \gamma^{\,i}"
+        latex = _aligned(
+            rf"\eta_t &= {rate}\quad (b_i < t \le b_{{i+1}})",
+            rf"({names}) &= ({values})",
+        )
+    if name == "cosine":
+        warmup = int(params.get("warmup_steps", 0)) > 0
+        target = "warmup_target" in params  # Keras: warm up from η₀ to η_w
+        start = r"\eta_w" if target else r"\eta_0"
+        decay = [r.format(lr=start, t="t - W" if warmup else "t") for r in _COSINE_ROWS]
+        if warmup:
+            ramp = (
+                r"\eta_0 + (\eta_w - \eta_0)\, t / W" if target else r"\eta_0\, t / W"
+            )
+            latex = _aligned(
+                rf"\eta_t &= {ramp}\ \ (t < W)",
+                decay[0] + r"\ \ (t \ge W)",
+                decay[1],
+            )
+        else:
+            latex = _aligned(*decay)
+    if name == "polynomial" and params.get("cycle"):
+        latex = _aligned(
+            r"\eta_t &= (\eta_0 - \eta_T)\,(1 - \tau)^{p} + \eta_T",
+            r"\tau &= t\,/\,T_c",
+            r"T_c &= T\,\max\bigl(1,\ \lceil t / T\rceil\bigr)",
         )
     return latex
 

@@ -26,6 +26,7 @@ import streamlit as st
 
 from dlcore import optimizers as O
 from dlcore.figures import optimizers as figures
+from dlcore.i18n import t
 from dlcore.optimizers import landscapes
 from dlcore.optimizers.landscapes import HyperParam
 from ui import charts, shell, state, training
@@ -46,6 +47,14 @@ RACE = O.RaceConfig()  # the race controls' defaults
 def _names(lang: str) -> Callable[[str], str]:
     """An optimizer's display name in ``lang`` (``"momentum"`` → "SGD + momentum")."""
     return lambda name: shell.translator(lang)(f"opt.name.{name}")
+
+
+def schedule_label(name: str, params: Mapping[str, Any], lang: str) -> str:
+    """A schedule's legend name; the cosine names its warm-up when it has one."""
+    warmup = int(params.get("warmup_steps", 0)) if name == "cosine" else 0
+    if warmup:
+        return t("opt.schedule.cosine_warmup", lang, count=warmup)
+    return t(f"opt.schedule.{name}", lang)
 
 
 # --- cached computations (shared by every session) ------------------------------------
@@ -75,7 +84,7 @@ def _explorer(land, params: tuple, start, steps, settings: tuple, lang: str):
         landscape_params=dict(params),
         click_grid=31,
         lang=lang,
-        height=600,
+        height=620,
     )
     return runs, named, anim, figures.loss_figure(named, lang=lang)
 
@@ -217,10 +226,12 @@ def explore(lang: str) -> None:
             registry = O.OPTIMIZERS[name].hyperparams
             for p, base in zip(O.controls(name, land), registry, strict=True):
                 options = O.slider_options(base) if p.log else None
-                key, label = f"opt_{name}_{p.name}", T(f"opt.hp.{p.name}")
+                key, label = f"opt_{name}_{p.name}", T(O.label_key(name, p.name))
                 hp[p.name] = control(p, key, label, options=options)
         c_rule.latex(O.update_rule_latex(name, **hp))
         c_rule.code(O.keras_call(name, **hp), language="python")
+        if "weight_decay" in hp:  # AdamW: decoupled decay, not an L2 penalty
+            c_rule.markdown(T("opt.adamw.decoupled"))
         c_rule.caption(T("opt.reference", ref=O.OPTIMIZERS[name].reference))
         settings.append((name, tuple(hp.items())))
     try:
@@ -271,7 +282,9 @@ def schedules(lang: str) -> None:
             "rmsprop",
             format_func=name_of,
         )
-        lr = control(LR._replace(default=0.1), "opt_sched_lr", T("opt.hp.initial_lr"))
+        # η₀ = 0.3: at a constant rate RMSprop keeps bouncing around the
+        # minimum (distance ≈ 0.2), the decayed rate settles on it.
+        lr = control(LR._replace(default=0.3), "opt_sched_lr", T("opt.hp.initial_lr"))
         land = state.select(
             "opt_sched_landscape",
             T("opt.landscape"),
@@ -281,6 +294,7 @@ def schedules(lang: str) -> None:
         )
     hp = (("learning_rate", lr),)
     right.latex(O.schedule_latex(sched, **dict(sp)))
+    right.caption(T("opt.schedule_t"))
     try:
         runs = {
             "constant": _run(name, land, None, 300, hp),
@@ -289,12 +303,17 @@ def schedules(lang: str) -> None:
     except ValueError as error:
         right.error(T("opt.bad_setting", error=error), icon=":material/error:")
         return
-    named = {T(f"opt.schedule.{s}"): r for s, r in runs.items()}
+    constant = T("opt.schedule.constant")
+    named = {
+        constant: runs["constant"],
+        schedule_label(sched, dict(sp), lang): runs[sched],
+    }
     rates = {label: r.learning_rates for label, r in named.items()}
     with right:
         charts.plotly(figures.schedule_figure(rates, lang=lang), key="opt_sched_fig")
-        charts.plotly(
-            figures.contour_figure(land, named, lang=lang), key="opt_sched_paths"
+        charts.plotly(  # the constant path dashed: visible where the two coincide
+            figures.contour_figure(land, named, dashed=[constant], lang=lang),
+            key="opt_sched_paths",
         )
         _warn_diverged(named, str, lang)
         charts.plotly(figures.loss_figure(named, lang=lang), key="opt_sched_loss")
@@ -335,8 +354,16 @@ def clipping(lang: str) -> None:
         )
     with right:
         bound = lr * c if kinds else None
+        # Paths and step lengths side by side on a wide screen, one under the
+        # other on a phone (a two-panel figure was too narrow there).
+        paths, lengths = st.columns([1.2, 1], gap="medium")
         charts.plotly(
-            figures.clipping_figure(named, bound=bound, lang=lang), key="opt_clip_fig"
+            figures.clipping_figure(named, lang=lang), key="opt_clip_fig", where=paths
+        )
+        charts.plotly(
+            figures.step_length_figure(named, bound=bound, lang=lang),
+            key="opt_clip_steps",
+            where=lengths,
         )
         _warn_diverged(named, str, lang)
         st.markdown(T("opt.clip.lesson"))
@@ -481,7 +508,7 @@ def race(lang: str) -> None:
             epochs=epochs,
             batch_size=batch_size,
         )
-        result = training.run_task(
+        training.run_task(
             O.train_race,
             config,
             lang=lang,
@@ -491,12 +518,27 @@ def race(lang: str) -> None:
             run_names=lambda r: figures.race_label(r, lang),
             code=O.code_race(config),
             code_file="optimizer_race.py",
+            render=lambda config, result, tag: _race_result(config, result, tag, lang),
         )
-        if result is not None and len(result.history):
-            charts.plotly(
-                figures.race_figure(
-                    result.history, dataset=dataset, epochs=epochs, lang=lang
-                ),
-                key="opt_race_fig",
-            )
-            st.dataframe(figures.race_table(result.metrics, lang), hide_index=True)
+
+
+def _race_result(config: O.RaceConfig, result: Any, tag: str, lang: str) -> None:
+    """A finished race (``tag="final"``), or the last one while a new race
+    trains (``"previous"``): drawn inside the training slot, never greyed."""
+    if not len(result.history):
+        return
+    # Side by side on a wide screen, one under the other on a phone.
+    for metric, where in zip(("loss", "val_accuracy"), st.columns(2), strict=True):
+        fig = figures.race_figure(
+            result.history,
+            metric=metric,
+            dataset=config.dataset,
+            epochs=config.epochs,
+            lang=lang,
+        )
+        charts.plotly(fig, key=f"opt_race_{metric}_{tag}", where=where)
+    st.dataframe(
+        figures.race_table(result.metrics, lang),
+        hide_index=True,
+        key=f"opt_race_table_{tag}",
+    )
