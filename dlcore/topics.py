@@ -185,10 +185,20 @@ class Topic:
         return values
 
 
-def _task(slug: str, name: str, module: str, train: str, config: str,
-          export: str | None, *, version: int = 1, metric: str | None = None,
-          controls: str | None = None, smoke: str | None = None,
-          tab: str | None = None) -> Task:  # fmt: skip
+def _task(
+    slug: str,
+    name: str,
+    module: str,
+    train: str,
+    config: str,
+    export: str | None,
+    *,
+    version: int = 1,
+    metric: str | None = None,
+    controls: str | None = None,
+    smoke: str | None = None,
+    tab: str | None = None,
+) -> Task:
     return Task(
         name=f"{slug}.{name}",
         train=f"{module}:{train}",
@@ -225,7 +235,7 @@ TOPICS: tuple[Topic, ...] = (
             ),
         ),
         presets="dlcore.playground:PRESETS",
-    ),  # fmt: skip
+    ),
     Topic(
         "activations",
         "basics",
@@ -247,7 +257,7 @@ TOPICS: tuple[Topic, ...] = (
             ),
         ),
         presets="dlcore.activations:PRESETS",
-    ),  # fmt: skip
+    ),
     Topic(
         "losses",
         "basics",
@@ -276,7 +286,7 @@ TOPICS: tuple[Topic, ...] = (
             ),
         ),
         presets="dlcore.losses:PRESETS",
-    ),  # fmt: skip
+    ),
     Topic(
         "optimizers",
         "basics",
@@ -295,7 +305,7 @@ TOPICS: tuple[Topic, ...] = (
             ),
         ),
         presets="dlcore.optimizers:PRESETS",
-    ),  # fmt: skip
+    ),
     Topic(
         "cnn",
         "nets",
@@ -327,7 +337,7 @@ TOPICS: tuple[Topic, ...] = (
             ),
         ),
         presets="dlcore.cnn:PRESETS",
-    ),  # fmt: skip
+    ),
 )
 
 

@@ -369,7 +369,7 @@ def test_adding_a_page_is_its_own_files_plus_one_registry_line(tmp_path):
     assert out.returncode == 0 and "SCRATCH OK" in out.stdout, out.stderr[-3000:]
 
 
-# --- every chart readable from the back of a room --------------------------------------
+# --- every chart readable from the back of a room -------------------------------------
 
 
 def _font_sizes(node, path=""):

@@ -23,8 +23,8 @@ def plotly(fig: go.Figure, *, where: Any = None, **kwargs: Any) -> Any:
     The mode bar is hidden on every chart (it covered titles and legends on
     phones); zoom and pan still work. Streamlit's chart theme is off: it
     shrank tick labels to 12 px light grey, so the figure's own theme
-    (:mod:`dlcore.figures.theme`, ≥ 14 px, near-black) is what shows. ``where``: a container or placeholder
-    (default: the current one).
+    (:mod:`dlcore.figures.theme`, ≥ 14 px, near-black) is what shows.
+    ``where``: a container or placeholder (default: the current one).
     """
     if projector():
         fig = theme.for_projector(fig)

@@ -493,7 +493,7 @@ def range_slider(
     disabled: bool = False,
     **kwargs: Any,
 ) -> tuple[Any, Any]:
-    """A two-ended slider: ``(lo, hi)`` in ``[low, high]``; ``?key=lo,hi`` in the URL."""
+    """A two-ended slider: ``(lo, hi)`` in ``[low, high]``; ``?key=lo,hi`` in URLs."""
     spec = _numeric("range", key, low, high, tuple(default), step)
     value = _numeric_control(
         spec, label, st.slider, url=url, disabled=disabled, **kwargs
