@@ -4,6 +4,7 @@ import streamlit as st
 
 from ui import shell, state
 from ui.views import cnn as views
+from ui.views import cnn_conv
 
 lang = shell.page("cnn")
 T = shell.translator(lang)
@@ -13,7 +14,7 @@ st.markdown(T("cnn.intro"))
 
 tabs = state.tabs("cnn_tab", views.TABS, lambda tab: T(f"cnn.tab.{tab}"))
 sections = {
-    "conv": views.convolution,  # convolution and pooling, step by step
+    "conv": cnn_conv.convolution,  # convolution and pooling, step by step
     "train": views.train,  # design and train a CNN next to a Dense network
     "inside": views.inside,  # filters, feature maps, Grad-CAM, translation
     "transfer": views.transfer,  # reuse a conv base trained on other digits

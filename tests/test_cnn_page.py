@@ -494,9 +494,10 @@ def test_every_string_the_page_uses_is_in_the_catalogue():
     from dlcore.i18n import CATALOG
 
     root = Path(views.__file__).parents[2]
-    source = (root / "ui" / "views" / "cnn.py").read_text() + (
-        root / "pages" / "cnn.py"
-    ).read_text()
+    source = "".join(
+        (root / path).read_text()
+        for path in ("ui/views/cnn.py", "ui/views/cnn_conv.py", "pages/cnn.py")
+    )
     used = set(re.findall(r"\bT\(\s*\"([a-z_0-9.]+)\"", source))
     used |= set(re.findall(r"\bt\(\s*\"([a-z_0-9.]+)\"", source))
     families = {  # f-string keys: T(f"cnn.k.{name}") for every option shown

@@ -182,7 +182,7 @@ def _assert_labels_fit(fig, width: float, what) -> int:
 
 def _page_widths(groups) -> list[list[float]]:
     """The column width of each panel group on a laptop and on a phone (stacked),
-    as ``ui.views.cnn._step_figures`` lays them out."""
+    as ``ui.views.cnn_conv._step_figures`` lays them out."""
     shares = [1.3 if len(group) > 1 else 1.0 for group in groups]
     usable = LAPTOP_PX - GAP_PX * (len(groups) - 1)
     return [[usable * s / sum(shares) for s in shares], [PHONE_PX] * len(groups)]
