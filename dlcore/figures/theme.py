@@ -234,6 +234,19 @@ def log_ticks(low: float, high: float, *, max_ticks: int = 8) -> list[float]:
     return ticks
 
 
+def log_labels(ticks: list[float]) -> list[str]:
+    """Labels of log-axis ticks in one style: decimals, or powers of ten when a
+    tick needs an exponent (never "0.0001" beside "1e-08").
+
+    >>> log_labels([0.05, 0.1, 0.2]), log_labels([1e-08, 0.0001, 1.0])
+    (['0.05', '0.1', '0.2'], ['1e-08', '1e-04', '1'])
+    """
+    labels = [number_text(v) for v in ticks]
+    if any("e" in label for label in labels):
+        labels = [f"{v:.0e}" if v < 0.01 or v >= 1e4 else number_text(v) for v in ticks]
+    return labels
+
+
 def log_axis(fig: go.Figure, values: Any, *, axis: str = "y", **selector: Any) -> None:
     """Make an axis logarithmic with full-value labels (never "5" for 0.5).
 
@@ -259,6 +272,6 @@ def log_axis(fig: go.Figure, values: Any, *, axis: str = "y", **selector: Any) -
         type="log",
         range=[math.log10(low) - pad, math.log10(high) + pad],
         tickvals=ticks,
-        ticktext=[number_text(v) for v in ticks],
+        ticktext=log_labels(ticks),
         **selector,
     )
