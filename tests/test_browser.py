@@ -198,9 +198,11 @@ def _task_url(server: str, page_spec, lang: str, **extra: str) -> str:
 
 
 def _control_keys(page, prefix: str) -> list[str]:
-    """Keys of the page's widgets, read from Streamlit's ``st-key-<key>`` classes."""
+    """Keys of the page's input widgets (not charts), from ``st-key-<key>`` classes."""
     classes = page.evaluate(
         """() => [...document.querySelectorAll("[class*='st-key-']")]
+              .filter((el) => el.querySelector(
+                  "input, [role='slider'], [role='combobox'], [role='radio']"))
               .flatMap((el) => [...el.classList])
               .filter((c) => c.startsWith('st-key-'))"""
     )
@@ -221,8 +223,8 @@ def test_classroom_tools_on_every_training_page(browser, fresh_server, spec):
     # Pin this run -> the compare panel with a table and an overlay chart.
     page.get_by_role("button", name="固定这次运行").first.click()
     wait_for_run(page)
-    assert page.get_by_text("已固定为第 1 次运行").count() >= 1
-    assert page.get_by_text("比较已固定的运行（1 次）").count() >= 1
+    page.get_by_text("已固定为第 1 次运行").first.wait_for(timeout=120_000)
+    page.get_by_text("比较已固定的运行（1 次）").first.wait_for(timeout=60_000)
     page.screenshot(path=str(SHOTS / f"class_{spec.slug}_pinned.png"), full_page=True)
     # The QR code of the current link.
     sidebar = page.get_by_test_id("stSidebar")
