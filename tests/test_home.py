@@ -271,7 +271,9 @@ def test_loss_axes_are_log_with_full_value_labels(data, lr, batch):
     for axis in axes:
         assert axis.type == "log"
         assert len(axis.ticktext) >= 2
-        assert list(axis.ticktext) == [theme.number_text(v) for v in axis.tickvals]
+        assert list(axis.ticktext) == theme.log_labels(list(axis.tickvals))
+        # each label reads as its full value (never "5" for 0.5)
+        assert [float(s) for s in axis.ticktext] == pytest.approx(list(axis.tickvals))
         low, high = 10 ** axis.range[0], 10 ** axis.range[1]
         assert all(low <= v <= high for v in axis.tickvals)
     full = path.loss[np.isfinite(path.loss)]
