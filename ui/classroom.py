@@ -90,8 +90,8 @@ def _qr_dialog(link: str, lang: str) -> None:
 
 def _teacher_view(slug: str, lang: str) -> None:
     controls = state.known_controls(slug)
-    hidden = [k for k in sorted(state._param_set(state.HIDE)) if k in controls]
-    locked = [k for k in sorted(state._param_set(state.LOCK)) if k in controls]
+    hidden = [k for k in sorted(state.url_list(state.HIDE)) if k in controls]
+    locked = [k for k in sorted(state.url_list(state.LOCK)) if k in controls]
 
     def label(key: str) -> str:
         return f"{controls.get(key, key)} ({key})"

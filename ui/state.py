@@ -210,7 +210,8 @@ def plain(text: str) -> str:
 # ----------------------------------------------------------------------------
 
 
-def _param_set(name: str) -> frozenset[str]:
+def url_list(name: str) -> frozenset[str]:
+    """The comma-separated ids of URL parameter ``name`` (``?hide=a,b``)."""
     raw = st.query_params.get(name, "")
     return frozenset(p.strip() for p in str(raw).split(",") if p.strip())
 
@@ -239,7 +240,7 @@ def is_fixed(key: str) -> bool:
 
     For inputs that change a control outside its widget (a click on a chart).
     """
-    return key in _param_set(HIDE) or key in _param_set(LOCK)
+    return key in url_list(HIDE) or key in url_list(LOCK)
 
 
 def known_controls(slug: str) -> dict[str, str]:
@@ -335,11 +336,11 @@ def _control(
         raise ValueError(f"{spec.key!r} is a reserved URL parameter")
     _register(spec, label)
     _seed(spec, url=url)
-    if spec.key in _param_set(HIDE):
+    if spec.key in url_list(HIDE):
         value = st.session_state[spec.key]
         _publish(spec, value, url=url)
         return value
-    locked = spec.key in _param_set(LOCK)
+    locked = spec.key in url_list(LOCK)
     # The current value also goes in as the widget's default, so a run that
     # lost the widget's state falls back to it rather than to the first option.
     value = draw(

@@ -16,8 +16,8 @@ import streamlit as st
 from dlcore import activations as act
 from dlcore.figures import activations as figures
 from dlcore.figures import theme
-from dlcore.i18n import t
 from ui import charts, state, training
+from ui.shell import translator as _translator  # T(key, **fmt) in lang
 
 #: The page's tab ids, in order (URL ``?act_tab=<id>``).
 TAB_IDS: tuple[str, ...] = ("functions", "softmax", act.LAB_TAB)
@@ -30,10 +30,6 @@ LOGIT_EXAMPLES = {
 TEMPERATURES = [0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0]
 SHIFTS = [0, 10, 100, 1000]
 LAB = act.GradientLabConfig()  # the lab's default view
-
-
-def _translator(lang: str):
-    return lambda key, **kwargs: t(key, lang, **kwargs)
 
 
 def name_label(name: str) -> str:

@@ -15,7 +15,7 @@ the state helper keeps their values while the other tab is open.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from typing import Any
 
 import numpy as np
@@ -28,6 +28,7 @@ from dlcore.figures import cnn_results as result_figures
 from dlcore.figures import theme
 from dlcore.i18n import t
 from ui import charts, state, training
+from ui.shell import translator as _tr  # T(key, **fmt) in lang
 
 #: Tab ids of the page, in order (``?cnn_tab=<id>``).
 TABS: tuple[str, ...] = ("conv", "train", "inside", "transfer")
@@ -40,10 +41,6 @@ EPOCHS = (1, 2, 5, 10, 20, 40)
 BATCH_SIZES = (16, 32, 64, 128)
 D = cnn.CNNConfig()  # the defaults of the architecture controls
 DT = cnn.TransferConfig()  # the defaults of the transfer controls
-
-
-def _tr(lang: str) -> Callable[..., str]:
-    return lambda key, **kwargs: t(key, lang, **kwargs)
 
 
 def ok(result) -> bool:

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 import streamlit as st
 
 from dlcore import linreg, tensors
 from dlcore.figures import home as figures
 from dlcore.figures import theme
-from dlcore.i18n import t
 from ui import charts, shell, state
+from ui.shell import translator as _tr  # T(key, **fmt) in lang
 
 DATA = linreg.make_data()
 N = len(DATA.x)
@@ -23,10 +21,6 @@ STEPS = [20, 50, 100, 200]
 PANELS_PER_CHART = 2
 #: Cards per row of the curriculum map.
 CARDS_PER_ROW = 3
-
-
-def _tr(lang: str) -> Callable[..., str]:
-    return lambda key, **kwargs: t(key, lang, **kwargs)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

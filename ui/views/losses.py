@@ -6,14 +6,12 @@ parameters), every chart through :func:`ui.charts.plotly`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import streamlit as st
 
 from dlcore import losses
 from dlcore.figures import losses as figures
-from dlcore.i18n import t
 from ui import charts, state, training
+from ui.shell import translator as _translator  # T(key, **fmt) in lang
 
 #: The page's tabs, in order (URL ids of ``?loss_tab=``).
 TABS: tuple[str, ...] = ("curves", "dist", "outliers", "guide")
@@ -21,10 +19,6 @@ TABS: tuple[str, ...] = ("curves", "dist", "outliers", "guide")
 curve_figure = st.cache_data(max_entries=256, show_spinner=False)(
     figures.loss_curve_figure
 )
-
-
-def _translator(lang: str) -> Callable[..., str]:
-    return lambda key, **kwargs: t(key, lang, **kwargs)
 
 
 def _param_controls(name: str, lang: str) -> dict:

@@ -18,6 +18,7 @@ from dlcore import datasets, playground
 from dlcore.figures import playground as figures
 from dlcore.i18n import t
 from ui import charts, state, training
+from ui.shell import translator
 
 D = playground.PlaygroundConfig()  # the defaults of every control
 #: Width of the controls box in px (two columns of controls on a desktop).
@@ -42,8 +43,7 @@ def layout() -> tuple[Any, Any]:
 def controls(lang: str) -> playground.PlaygroundConfig:
     """Every control of the playground; returns the config they describe."""
 
-    def T(key: str, **kwargs: object) -> str:
-        return t(key, lang, **kwargs)
+    T = translator(lang)
 
     # Two columns on a desktop (all controls beside the boundary without a
     # scroll); on a phone they stack under the result box.
