@@ -240,7 +240,7 @@ def test_uploads_good_and_bad(page):
     at.run()
     assert not exceptions(at), exceptions(at)
     assert [e.value for e in at.error] == [
-        images.ImageError("cnn.img.unreadable").message("en")
+        "x\\.png: " + images.ImageError("cnn.img.unreadable").message("en")
     ]
     gif = png(Image.new("L", (9, 9)), "GIF")
     at.file_uploader(key="cnn_upload").set_value(("x.png", gif, "image/png")).run()
@@ -267,7 +267,8 @@ def test_chinese_view_and_a_bad_upload_message_in_chinese(page):
     assert "窗口 × 卷积核" in json.dumps(spec, ensure_ascii=False)
     at.segmented_control(key="cnn_source").set_value("upload").run()
     at.file_uploader(key="cnn_upload").set_value(("x.jpg", b"", "image/jpeg")).run()
-    assert at.error[0].value == images.ImageError("cnn.img.empty").message("zh")
+    message = images.ImageError("cnn.img.empty").message("zh")
+    assert at.error[0].value == f"x\\.jpg: {message}"
 
 
 def test_bad_url_values_fall_back_with_a_notice_and_no_traceback(url_page):

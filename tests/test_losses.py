@@ -522,6 +522,47 @@ def test_huge_weights_normalise_without_overflow_and_kl_stays_non_negative():
     assert not [n for _, n in losses.distribution_notes(huge) if "negative" in n]
 
 
+@pytest.mark.parametrize(
+    ("p", "q"),
+    [
+        ([1e308, 1e308, 0, 0], [1.0, 1.0, 1.0, 1.0]),
+        ([1e308, 1e308, 0, 0], [1e308, 1e308, 1e-300, 0]),
+        ([1.7e308, 1.7e308, 1.7e308], [5e-324, 5e-324, 1e-320]),
+        ([5e-324, 1e-323, 0], [1e308, 1.0, 5e-324]),
+        ([1e308, 1e-308, 1.0], [1e-308, 1e308, 1.0]),
+        ([1.0, 1e-9, 1e-300], [1.0, 0.0, 0.0]),
+    ],
+)
+def test_extreme_weights_match_keras_on_the_normalised_inputs(p, q):
+    """Issue 16: no overflow, and every number is what Keras says for the
+    normalised P and Q (float32 there); a KL below 0 is a clipping hair only."""
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        stats = losses.distribution_stats(p, q)
+    for key in ("p", "q"):
+        assert np.all(np.isfinite(stats[key])) and sum(stats[key]) == pytest.approx(1)
+    # The oracle normalises in exact arithmetic (Python fractions of the floats).
+    from fractions import Fraction
+
+    for given, shown in ((p, stats["p"]), (q, stats["q"])):
+        total = sum(Fraction(v) for v in given)
+        exact = [float(Fraction(v) / total) for v in given]
+        assert shown == pytest.approx(exact, rel=1e-12, abs=1e-300)
+    rows_p, rows_q = np.array([stats["p"]]), np.array([stats["q"]])
+    kl = float(keras.losses.KLDivergence()(rows_p, rows_q))
+    cce = float(keras.losses.CategoricalCrossentropy()(rows_p, rows_q))
+    assert stats["kl_pq"] == pytest.approx(kl, rel=1e-5, abs=1e-6)
+    # Keras' cross-entropy clips Q only (not P): the two differ by at most
+    # n·ε·ln(1/ε), under the 4 decimals the page shows.
+    n = len(p)
+    assert stats["cross_entropy"] == pytest.approx(cce, rel=1e-5, abs=n * EPS * 17)
+    for key in ("kl_pq", "kl_qp"):
+        assert stats[key] >= -n * EPS  # below 0 only by the ε clipping
+        if stats[key] < 0:
+            assert ("caption", "loss.dist.negative_note") in losses.distribution_notes(
+                stats
+            )
+
+
 def test_a_kl_a_hair_below_zero_from_clipping_is_explained():
     """Keras clips to ε first: with mass below ε the clipped KL can be < 0."""
     p, q = [1 - 1e-8, 1e-8], [1.0, 0.0]

@@ -356,9 +356,30 @@ STRINGS: dict[str, tuple[str, str]] = {
         "该文件是 {format} 格式的图片，只接受 PNG 和 JPEG。请先转换为 PNG 或 JPEG。",
     ),
     "cnn.img.too_large": (
-        "The picture is {width} × {height} pixels; at most {limit} × {limit} is "
-        "accepted. Scale it down first.",
-        "图片为 {width} × {height} 像素，最多接受 {limit} × {limit}。请先缩小图片。",
+        "The picture is {width} × {height} pixels ({bits}-bit); at most {limit} × "
+        "{limit} is accepted. Scale it down first.",
+        "图片为 {width} × {height} 像素（{bits} 位），最多接受 {limit} × {limit}。"
+        "请先缩小图片。",
+    ),
+    "cnn.img.too_big": (
+        "The picture is {width} × {height} pixels, {bits}-bit: {megabytes:.0f} MB "
+        "once decoded; at most {limit} MB is accepted (4096 × 4096 at 8 bits). "
+        "Scale it down, or save it with 8 bits per channel.",
+        "图片为 {width} × {height} 像素、{bits} 位：解码后占 {megabytes:.0f} MB；"
+        "最多接受 {limit} MB（8 位时为 4096 × 4096）。"
+        "请先缩小图片，或保存为每通道 8 位。",
+    ),
+    "cnn.img.no_size": (
+        "The file starts like a {format} picture, but its header is damaged: its "
+        "size is unreadable. Export it again as PNG or JPEG.",
+        "该文件开头像 {format} 图片，但文件头已损坏：无法读取图片尺寸。"
+        "请重新导出为 PNG 或 JPEG。",
+    ),
+    "cnn.img.svg": (
+        "The file is an SVG drawing (vector graphics, stored as text); only PNG "
+        "and JPEG pictures are accepted. Export or screenshot it as PNG first.",
+        "该文件是 SVG 矢量图（以文本保存），只接受 PNG 和 JPEG 图片。"
+        "请先把它导出或截图为 PNG。",
     ),
     "cnn.img.no_pixels": (
         "The picture has no pixels. Upload a PNG or JPEG picture.",

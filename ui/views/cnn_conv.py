@@ -46,23 +46,33 @@ def _input_image(lang: str) -> np.ndarray | None:
             8,
             format_func=_square,
         )
-        upload = st.file_uploader(
+        upload = st.file_uploader(  # any file: a refused one is told why
             T("cnn.source.upload"),
-            type=["png", "jpg", "jpeg"],
             key="cnn_upload",
             max_upload_size=images.MAX_BYTES // 2**20,
         )
         if upload is None:
             st.info(T("cnn.upload_prompt"), icon=":material/upload:")
             return None
-        try:
+        try:  # decoded once per upload and size (cached by content hash)
             image = images.ink_on_dark(images.load_image(upload.getvalue(), size=size))
         except images.ImageError as error:
-            st.error(error.message(lang), icon=":material/broken_image:")
+            st.error(
+                upload_error(upload.name, error, lang), icon=":material/broken_image:"
+            )
             return None
         title = T("cnn.upload_title", size=size)
     st.caption(title)  # the image itself is the first panel of the step-through
     return image
+
+
+def upload_error(name: str, error: images.ImageError, lang: str) -> str:
+    """``name: why`` for a refused upload, as Markdown that shows every
+    character of the file name and of the decoder's reason as typed."""
+    params = {
+        k: state.plain(v) if isinstance(v, str) else v for k, v in error.params.items()
+    }
+    return f"{state.plain(name)}: {t(error.key, lang, **params)}"
 
 
 def _kernel(lang: str) -> np.ndarray | None:
