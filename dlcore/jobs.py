@@ -6,7 +6,14 @@ A class of 30 shares one server. :class:`TrainingService` makes that safe:
   answered at once; one that is being trained joins the running job (and sees
   its progress so far); across server processes a disk lock does the same.
 * **At most ``max_workers`` trainings run at once** (1 on a 2-core box); the
-  rest wait in order and know how many are ahead of them.
+  rest wait and know how many are ahead of them. The next job is chosen
+  round-robin between *owners* (browser sessions), not first come first
+  served, so one student's many requests cannot hold up the class; jobs
+  submitted ``idle_only`` start only when nothing else waits or runs.
+* **No job outlives its welcome.** A training running longer than
+  ``max_wall`` seconds is stopped with a clear error (``Snapshot.timed_out``).
+* **A dead worker is retried once, cleanly**: the job's progress so far is
+  dropped and ``Snapshot.restarted`` tells the page to say so.
 * **Superseded work stops.** When every viewer of a job has released it (the
   student moved a slider, or left), it is removed from the queue or cancelled
   between two compiled calls.
@@ -37,6 +44,7 @@ import collections
 import contextlib
 import dataclasses
 import importlib
+import math
 import multiprocessing
 import os
 import sys
@@ -47,6 +55,7 @@ import types
 from collections.abc import Callable
 from typing import Any
 
+from dlcore import budget
 from dlcore.cache import ResultCache, result_key
 from dlcore.topics import task_version
 
@@ -87,6 +96,14 @@ class Snapshot:
     result: Any = None
     error: str | None = None
     from_cache: bool = False
+    #: The worker died and the job started again (the events are the new try's).
+    restarted: bool = False
+    #: Stopped by the wall-time cap (``state`` is ``"failed"``).
+    timed_out: bool = False
+    #: Waits for the server to be idle (a run over the class budget).
+    idle_only: bool = False
+    #: Waits for another server process that trains the same config.
+    lock_wait: bool = False
 
     @property
     def finished(self) -> bool:
@@ -94,8 +111,25 @@ class Snapshot:
 
 
 class _Job:
-    def __init__(self, key: str, task: str, config: Any) -> None:
+    def __init__(
+        self,
+        key: str,
+        task: str,
+        config: Any,
+        *,
+        seq: int = 0,
+        owner: str | None = None,
+        force: bool = False,
+        idle_only: bool = False,
+    ) -> None:
         self.key, self.task, self.config = key, task, config
+        self.seq = seq  # arrival order
+        # Anonymous jobs (tests, notebooks) are each their own owner: FCFS.
+        self.owner = owner if owner is not None else f"\0job-{seq}"
+        self.force, self.idle_only = force, idle_only
+        self.restarted = self.timed_out = self.lock_wait = False
+        self.deadline = math.inf  # monotonic time the wall cap ends it
+        self.started_at = self.finished_at = math.nan  # monotonic
         self.state = WAITING
         self.events: list[dict[str, Any]] = []
         self.result: Any = None
@@ -107,6 +141,15 @@ class _Job:
     def notify(self) -> None:
         with self.changed:
             self.changed.notify_all()
+
+    def should_stop(self) -> bool:
+        """Cancelled by its viewers, or past its wall-time cap."""
+        if self.cancel.is_set():
+            return True
+        if time.monotonic() > self.deadline:
+            self.timed_out = True
+            return True
+        return False
 
 
 class Handle:
@@ -126,6 +169,10 @@ class Handle:
             events=list(job.events),
             result=job.result,
             error=job.error,
+            restarted=job.restarted,
+            timed_out=job.timed_out,
+            idle_only=job.idle_only,
+            lock_wait=job.lock_wait,
         )
 
     def wait(self, timeout: float) -> Snapshot:
@@ -144,10 +191,19 @@ class Handle:
         return snap
 
     def release(self) -> None:
-        """Stop watching; a job nobody watches any more is cancelled."""
+        """Stop watching; a job nobody watches any more is cancelled.
+
+        Idempotent: a second call does nothing.
+        """
         if not self._released and self._job is not None:
             self._released = True
             self._service._release(self._job)
+
+    def __enter__(self) -> Handle:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
 
 
 class TrainingService:
@@ -158,6 +214,10 @@ class TrainingService:
         max_workers: Trainings that may run at once.
         executor: ``"process"`` (recycled worker processes) or ``"thread"``.
         tasks_per_worker: Tasks a worker process runs before it is replaced.
+        fair: Round-robin between owners (``False``: first come, first
+            served, as before; kept to measure the difference).
+        max_wall: Seconds a training may run before it is stopped; ``None``:
+            :func:`dlcore.budget.max_job_wall`; ``math.inf``: no cap.
     """
 
     def __init__(
@@ -167,6 +227,8 @@ class TrainingService:
         max_workers: int = 1,
         executor: str = "process",
         tasks_per_worker: int = 40,
+        fair: bool = True,
+        max_wall: float | None = None,
     ) -> None:
         if executor not in ("process", "thread"):
             raise ValueError(
@@ -177,11 +239,16 @@ class TrainingService:
         self.tasks_per_worker = max(1, tasks_per_worker)
         self._lock = threading.Lock()
         self._work = threading.Condition(self._lock)
-        self._queue: collections.deque[_Job] = collections.deque()
+        self.fair = fair
+        self.max_wall = budget.max_job_wall() if max_wall is None else max_wall
+        self._waiting: list[_Job] = []  # in arrival order
+        self._served: collections.OrderedDict[str, int] = collections.OrderedDict()
+        self._seq = self._tick = 0
         self._jobs: dict[str, _Job] = {}
         self._running = 0
         self._closed = False
         self.completed = 0
+        self.restarts = self.timeouts = 0
         self._slots = [
             threading.Thread(target=self._slot_loop, name=f"trainer-{i}", daemon=True)
             for i in range(max(1, max_workers))
@@ -195,11 +262,22 @@ class TrainingService:
         """The cached result of ``fn(config)``, or ``None`` (never trains)."""
         return self.cache.get(result_key(task_name(fn), config, task_version(fn)))
 
-    def submit(self, fn: TaskFn, config: Any, *, force: bool = False) -> Handle:
+    def submit(
+        self,
+        fn: TaskFn,
+        config: Any,
+        *,
+        force: bool = False,
+        owner: str | None = None,
+        idle_only: bool = False,
+    ) -> Handle:
         """Ask for ``fn(config)``; returns a :class:`Handle` to watch it.
 
         A cached result is returned without training unless ``force``; a
         matching job already queued or running is joined instead of repeated.
+        ``owner`` (a browser session id) is what the queue is fair between;
+        an ``idle_only`` job starts only when nothing else waits or runs.
+        Every handle must be released (``with`` or ``try/finally``).
         """
         task = task_name(fn)
         key = result_key(task, config, task_version(fn))
@@ -212,39 +290,55 @@ class TrainingService:
                 raise RuntimeError("the training service has been shut down")
             job = self._jobs.get(key)
             if job is None or job.cancel.is_set():
-                job = _Job(key, task, config)
-                job.force = force  # type: ignore[attr-defined]
+                self._seq += 1
+                job = _Job(
+                    key,
+                    task,
+                    config,
+                    seq=self._seq,
+                    owner=owner,
+                    force=force,
+                    idle_only=idle_only,
+                )
                 self._jobs[key] = job
-                self._queue.append(job)
-                self._work.notify()
+                self._waiting.append(job)
+            elif not idle_only:
+                job.idle_only = False  # someone wants it now
             job.subscribers += 1
+            self._work.notify_all()
         return Handle(self, job)
 
     def position(self, job: _Job) -> int:
-        """How many jobs wait ahead of ``job`` (0 when it runs)."""
+        """How many jobs will start before ``job`` (0 when it runs).
+
+        A running training counts as one ahead when every slot is busy.
+        """
         with self._lock:
             if job.state != WAITING:
                 return 0
-            for i, queued in enumerate(self._queue):
-                if queued is job:
-                    return i + (self._running >= len(self._slots))
-            return 0
+            order = self._order()
+            if job not in order:
+                return 0
+            return order.index(job) + (self._running >= len(self._slots))
 
     def stats(self) -> dict[str, int]:
         with self._lock:
             return {
                 "running": self._running,
-                "waiting": len(self._queue),
+                "waiting": len(self._waiting),
                 "completed": self.completed,
+                "restarts": self.restarts,
+                "timeouts": self.timeouts,
+                "owners_waiting": len({j.owner for j in self._waiting}),
                 "cached": len(self.cache),
             }
 
     def shutdown(self) -> None:
         with self._lock:
             self._closed = True
-            for job in self._queue:
+            for job in self._waiting:
                 job.cancel.set()
-            self._queue.clear()
+            self._waiting.clear()
             self._work.notify_all()
         for slot in self._slots:
             slot.join(timeout=10)
@@ -258,31 +352,75 @@ class TrainingService:
                 return
             job.cancel.set()
             if job.state == WAITING:
-                self._queue.remove(job)
+                self._waiting.remove(job)
                 job.state = CANCELLED
-                self._jobs.pop(job.key, None)
+                if self._jobs.get(job.key) is job:
+                    del self._jobs[job.key]
+            self._work.notify_all()
         job.notify()
+
+    def _order(self) -> list[_Job]:
+        """The waiting jobs in the order they will start (lock held).
+
+        Fair: the owner served longest ago (or never) goes next, with its
+        earliest job; ties go to the earlier job. Idle-only jobs come last.
+        """
+        normal = [j for j in self._waiting if not j.idle_only]
+        idle = [j for j in self._waiting if j.idle_only]
+        if not self.fair:
+            return normal + idle
+        served = dict(self._served)
+        tick, order = self._tick, []
+        while normal:
+            best = min(normal, key=lambda j: (served.get(j.owner, -1), j.seq))
+            normal.remove(best)
+            order.append(best)
+            served[best.owner] = tick
+            tick += 1
+        return order + idle
+
+    def _pick(self) -> _Job | None:
+        """The job to start now, or ``None`` (lock held)."""
+        order = self._order()
+        if not order:
+            return None
+        job = order[0]
+        if job.idle_only and self._running > 0:
+            return None  # only on an idle server
+        return job
 
     def _next_job(self) -> _Job | None:
         with self._lock:
-            while not self._queue and not self._closed:
+            while not self._closed and (job := self._pick()) is None:
                 self._work.wait(timeout=1.0)
             if self._closed:
                 return None
-            job = self._queue.popleft()
+            self._waiting.remove(job)
+            self._served[job.owner] = self._tick
+            self._served.move_to_end(job.owner)
+            self._tick += 1
+            while len(self._served) > 10_000:  # forget the longest-served
+                self._served.popitem(last=False)
             job.state = RUNNING
+            job.started_at = time.monotonic()
+            if self.max_wall and math.isfinite(self.max_wall):
+                job.deadline = time.monotonic() + self.max_wall
             self._running += 1
-            return job
+        job.notify()
+        return job
 
     def _finish(
         self, job: _Job, state: str, result: Any = None, error: str | None = None
     ):
         with self._lock:
             job.state, job.result, job.error = state, result, error
+            job.finished_at = time.monotonic()
             self._running -= 1
             self.completed += 1
+            self.timeouts += job.timed_out
             if self._jobs.get(job.key) is job:
                 del self._jobs[job.key]
+            self._work.notify_all()  # an idle-only job may start now
         job.notify()
 
     def _slot_loop(self) -> None:
@@ -294,28 +432,7 @@ class TrainingService:
             if job is None:
                 break
             try:
-                with self.cache.lock(job.key):
-                    cached = (
-                        None
-                        if getattr(job, "force", False)
-                        else self.cache.get(job.key)
-                    )
-                    if cached is not None:  # trained meanwhile by another process
-                        self._finish(job, DONE, cached)
-                        continue
-                    if worker is not None:
-                        state, result, error = worker.run(job)
-                        if state == FAILED and error == _DIED:
-                            # The process died (killed, out of memory): one
-                            # retry on a fresh worker before giving up.
-                            worker.close()
-                            worker = _Worker()
-                            state, result, error = worker.run(job)
-                    else:
-                        state, result, error = _run_inline(job)
-                    if state == DONE:
-                        self.cache.put(job.key, result)
-                self._finish(job, state, result, error)
+                worker = self._train(job, worker)
             except Exception as exc:  # never let a slot thread die
                 self._finish(job, FAILED, error=f"{type(exc).__name__}: {exc}")
                 if worker is not None:
@@ -328,6 +445,61 @@ class TrainingService:
                 worker = None
         if worker is not None:
             worker.close()
+
+    def _train(self, job: _Job, worker: _Worker | None) -> _Worker | None:
+        """Train ``job`` under the cache's cross-process lock; finish it."""
+        with _waiting_flag(job), self.cache.lock(job.key) as owned:
+            # owned is False: the lock's owner kept it too long; train anyway.
+            del owned
+            job.lock_wait = False
+            cached = None if job.force else self.cache.get(job.key)
+            if cached is not None:  # trained meanwhile by another process
+                self._finish(job, DONE, cached)
+                return worker
+            if worker is not None:
+                state, result, error = worker.run(job)
+                if state == FAILED and error == _DIED and not job.should_stop():
+                    # The process died (killed, out of memory): one retry on a
+                    # fresh worker, from a clean slate.
+                    worker.close()
+                    worker = _Worker()
+                    with self._lock:
+                        self.restarts += 1
+                    job.events.clear()
+                    job.restarted = True
+                    job.notify()
+                    state, result, error = worker.run(job)
+                if state != DONE and not worker.alive():
+                    worker.close()
+                    worker = None
+            else:
+                state, result, error = _run_inline(job)
+            if job.timed_out and state != DONE:
+                state, result = FAILED, None
+                error = f"stopped after {self.max_wall:.0f} s (the wall-time cap)"
+            if state == DONE:
+                self.cache.put(job.key, result)
+        self._finish(job, state, result, error)
+        return worker
+
+
+@contextlib.contextmanager
+def _waiting_flag(job: _Job, after: float = 0.5):
+    """Mark ``job.lock_wait`` if taking the cache lock takes over ``after`` s
+    (another server process trains the same config)."""
+
+    def mark() -> None:
+        job.lock_wait = True
+        job.notify()
+
+    timer = threading.Timer(after, mark)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+        job.lock_wait = False
 
 
 def _progress_recorder(job: _Job) -> Callable[[dict[str, Any]], None]:
@@ -344,17 +516,19 @@ def _run_inline(job: _Job) -> tuple[str, Any, str | None]:
         result = fn(
             job.config,
             on_progress=_progress_recorder(job),
-            should_stop=job.cancel.is_set,
+            should_stop=job.should_stop,
         )
     except Exception as exc:
         return FAILED, None, f"{type(exc).__name__}: {exc}"
-    if job.cancel.is_set():
+    if job.should_stop():
         return CANCELLED, None, None
     return DONE, result, None
 
 
 _MAIN_LOCK = threading.Lock()
 _DIED = "the training process stopped unexpectedly"
+#: Seconds a worker may ignore the wall cap's stop request before it is killed.
+KILL_GRACE_SECONDS = 10.0
 
 
 @contextlib.contextmanager
@@ -402,8 +576,13 @@ class _Worker:
         self.tasks_done += 1
         record = _progress_recorder(job)
         while True:
-            if job.cancel.is_set():
+            if job.should_stop():
                 self.cancel.set()
+                if time.monotonic() > job.deadline + KILL_GRACE_SECONDS:
+                    # Deaf to the stop request (one long compiled call): end it.
+                    self.process.kill()
+                    self.process.join(timeout=5)
+                    return CANCELLED, None, None
             if not self.conn.poll(0.05):
                 if not self.process.is_alive():
                     return FAILED, None, _DIED
@@ -417,7 +596,7 @@ class _Worker:
             elif kind == "done":
                 return (
                     (CANCELLED, None, None)
-                    if job.cancel.is_set()
+                    if job.should_stop()
                     else (DONE, payload, None)
                 )
             else:

@@ -72,6 +72,9 @@ class Task:
         version: Bump when the training code changes: only this task's cached
             results are invalidated.
         metric: The headline metric (bench, compare-runs tables).
+        estimate: Import path of ``estimate(config) -> float``, the run's
+            seconds on 2 CPU cores (:mod:`dlcore.budget`); a run over the
+            class budget is not started. ``None``: only the wall cap applies.
     """
 
     name: str
@@ -83,6 +86,7 @@ class Task:
     controls: str | None = None
     smoke: str | None = None
     tab: str | None = None
+    estimate: str | None = None
 
     @property
     def train_fn(self) -> Callable[..., Any]:
@@ -198,6 +202,7 @@ def _task(
     controls: str | None = None,
     smoke: str | None = None,
     tab: str | None = None,
+    estimate: str | None = None,
 ) -> Task:
     return Task(
         name=f"{slug}.{name}",
@@ -209,6 +214,9 @@ def _task(
         controls=f"{module}:{controls}" if controls else None,
         smoke=f"{module}:{smoke}" if smoke else None,
         tab=tab,
+        estimate=(
+            estimate if not estimate or ":" in estimate else f"dlcore.budget:{estimate}"
+        ),
     )
 
 
@@ -232,6 +240,7 @@ TOPICS: tuple[Topic, ...] = (
                 version=2,  # artifacts gained the L2 penalty
                 metric="val_accuracy",
                 controls="control_values",
+                estimate="playground_mlp",
             ),
         ),
         presets="dlcore.playground:PRESETS",
@@ -254,6 +263,7 @@ TOPICS: tuple[Topic, ...] = (
                 controls="control_values",
                 smoke="SMOKE",
                 tab="lab",
+                estimate="activations_gradient_lab",
             ),
         ),
         presets="dlcore.activations:PRESETS",
@@ -273,6 +283,7 @@ TOPICS: tuple[Topic, ...] = (
                 "code_outlier_lab",
                 tab="outliers",
                 controls="outlier_controls",
+                estimate="losses_outlier_lab",
             ),
             _task(
                 "losses",
@@ -283,6 +294,7 @@ TOPICS: tuple[Topic, ...] = (
                 "code_loss_pairing",
                 tab="guide",
                 controls="pairing_controls",
+                estimate="losses_pairing",
             ),
         ),
         presets="dlcore.losses:PRESETS",
@@ -302,6 +314,7 @@ TOPICS: tuple[Topic, ...] = (
                 "code_race",
                 tab="race",
                 controls="race_control_values",
+                estimate="optimizers_race",
             ),
         ),
         presets="dlcore.optimizers:PRESETS",
@@ -322,6 +335,7 @@ TOPICS: tuple[Topic, ...] = (
                 metric="test_accuracy",
                 controls="control_values",
                 tab="train",
+                estimate="cnn_train",
             ),
             _task(
                 "cnn",
@@ -334,6 +348,7 @@ TOPICS: tuple[Topic, ...] = (
                 controls="transfer_control_values",
                 smoke="SMOKE_TRANSFER",
                 tab="transfer",
+                estimate="cnn_transfer",
             ),
         ),
         presets="dlcore.cnn:PRESETS",

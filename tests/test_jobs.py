@@ -1,5 +1,6 @@
 """The training service: dedup, queue, cancellation, persistence, processes."""
 
+import dataclasses
 import time
 
 import pytest
@@ -139,3 +140,221 @@ def test_workers_start_clean_and_survive_a_killed_process(tmp_path, monkeypatch)
         assert (snap.state, snap.result) == (jobs.DONE, 400)  # retried once
     finally:
         svc.shutdown()
+
+
+# --- issue 16: leaks, fairness, idle-only jobs, the wall cap, clean retries ------
+
+
+def _blocker(service, seconds=30.0):
+    """A running job that keeps the one slot busy (release it to end it)."""
+    handle = service.submit(
+        demo_task, DemoConfig(n=int(seconds / 0.02), seconds_per_epoch=0.02)
+    )
+    while handle.snapshot().state != jobs.RUNNING:
+        time.sleep(0.01)
+    return handle
+
+
+def test_fast_clicks_from_threads_leave_no_job_and_true_positions(service):
+    """25 submit/release cycles 120 ms apart (a seed "+" clicked 25 times)
+    while one other student's job waits: every clicked job sees exactly two
+    ahead (the running one, the other student's), and none is left over."""
+    import threading
+
+    blocker = _blocker(service)
+    other = service.submit(demo_task, DemoConfig(n=2), owner="other")
+    seen, errors = [], []
+
+    def click(seed):
+        try:
+            handle = service.submit(demo_task, DemoConfig(n=3 + seed), owner="clicker")
+            try:
+                seen.append(handle.snapshot().ahead)
+            finally:
+                handle.release()
+        except Exception as exc:  # pragma: no cover (reported below)
+            errors.append(exc)
+
+    threads = []
+    for seed in range(25):
+        thread = threading.Thread(target=click, args=(seed,))
+        thread.start()
+        threads.append(thread)
+        time.sleep(0.12)
+    for thread in threads:
+        thread.join(10)
+    assert not errors and seen == [2] * 25
+    assert other.snapshot().ahead == 1
+    assert service.stats()["waiting"] == 1  # only the other student's job
+    other.release()
+    blocker.release()
+    assert blocker.wait_done(10).state == jobs.CANCELLED
+    deadline = time.monotonic() + 5
+    while service.stats()["running"] and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert service.stats()["running"] == 0 and service.stats()["waiting"] == 0
+    assert service._jobs == {}
+
+
+@pytest.mark.parametrize("fair", [True, False])
+def test_the_queue_is_round_robin_between_owners(fair):
+    svc = jobs.TrainingService(cache.ResultCache(None), executor="thread", fair=fair)
+    try:
+        blocker = _blocker(svc)
+        mine = [svc.submit(demo_task, DemoConfig(n=k), owner="busy") for k in (1, 2, 3)]
+        theirs = svc.submit(demo_task, DemoConfig(n=9), owner="normal")
+        expected = [1, 3, 4, 2] if fair else [1, 2, 3, 4]
+        assert [h.snapshot().ahead for h in (*mine, theirs)] == expected
+        blocker.release()
+        finished = []
+        for handle in (*mine, theirs):
+            handle.wait_done(10)
+        for handle in sorted((*mine, theirs), key=lambda h: h._job.finished_at):
+            finished.append(handle._job.config.n)
+        assert finished == ([1, 9, 2, 3] if fair else [1, 2, 3, 9])
+        for handle in (*mine, theirs):
+            handle.release()
+    finally:
+        svc.shutdown()
+
+
+def test_idle_only_jobs_start_when_nothing_else_waits_or_runs(service):
+    blocker = _blocker(service, seconds=0.4)
+    idle = service.submit(demo_task, DemoConfig(n=7), owner="heavy", idle_only=True)
+    normal = service.submit(demo_task, DemoConfig(n=2), owner="normal")
+    assert idle.snapshot().idle_only and idle.snapshot().ahead == 2
+    assert normal.snapshot().ahead == 1
+    assert normal.wait_done(10).state == jobs.DONE
+    assert idle.wait_done(10).state == jobs.DONE
+    assert idle._job.started_at >= normal._job.finished_at
+    for handle in (blocker, idle, normal):
+        handle.release()
+
+
+def test_a_job_over_the_wall_cap_is_stopped_with_a_clear_error():
+    svc = jobs.TrainingService(cache.ResultCache(None), executor="thread", max_wall=0.3)
+    try:
+        handle = svc.submit(demo_task, DemoConfig(n=500, seconds_per_epoch=0.01))
+        snap = handle.wait_done(10)
+        assert snap.state == jobs.FAILED and snap.timed_out
+        assert "0 s" in snap.error and len(snap.events) < 500
+        assert svc.lookup(demo_task, DemoConfig(n=500, seconds_per_epoch=0.01)) is None
+        assert svc.stats()["timeouts"] == 1
+        handle.release()
+    finally:
+        svc.shutdown()
+
+
+def die_once_task(config, *, on_progress=None, should_stop=None):
+    """Reports 3 epochs, then (first attempt only) kills its own worker."""
+    import os
+    import signal
+
+    for epoch in range(1, 4):
+        on_progress({"epoch": epoch, "epochs": 6, "loss": 1.0})
+    marker = config.marker
+    if not os.path.exists(marker):
+        open(marker, "w").close()
+        time.sleep(0.3)  # let the events reach the service
+        os.kill(os.getpid(), signal.SIGKILL)
+    for epoch in range(4, 7):
+        on_progress({"epoch": epoch, "epochs": 6, "loss": 1.0})
+    return "ok"
+
+
+@dataclasses.dataclass(frozen=True)
+class DieOnceConfig:
+    marker: str = ""
+
+
+@pytest.mark.slow
+def test_a_retry_after_a_dead_worker_starts_clean(tmp_path):
+    svc = jobs.TrainingService(cache.ResultCache(None), executor="process")
+    try:
+        handle = svc.submit(die_once_task, DieOnceConfig(str(tmp_path / "died")))
+        snap = handle.wait_done(180)
+        assert (snap.state, snap.result) == (jobs.DONE, "ok")
+        assert snap.restarted and svc.stats()["restarts"] == 1
+        assert [e["epoch"] for e in snap.events] == [1, 2, 3, 4, 5, 6]
+        handle.release()
+    finally:
+        svc.shutdown()
+
+
+# --- the class budget (dlcore.budget) -------------------------------------------
+
+
+ESTIMATED = (
+    "playground.mlp",
+    "activations.gradient_lab",
+    "losses.outlier_lab",
+    "losses.pairing",
+    "optimizers.race",
+    "cnn.train",
+    "cnn.transfer",
+)
+
+
+def test_every_registered_default_and_preset_fits_the_budget():
+    from dlcore import budget, topics
+
+    limit = budget.max_job_seconds()
+    for name in ESTIMATED:
+        assert topics.task_named(name).estimate, f"{name} has no work estimate"
+    for task in topics.all_tasks():
+        if task.estimate:
+            assert 0 < budget.estimate_seconds(task, task.default_config()) <= limit
+    for topic in topics.TOPICS:
+        for preset in topic.load_presets():
+            if preset.config is None:
+                continue
+            task = next(
+                t for t in topic.tasks if isinstance(preset.config, t.config_type)
+            )
+            if task.estimate:
+                seconds = budget.estimate_seconds(task, preset.config)
+                assert seconds <= limit, (topic.slug, preset.name, seconds)
+
+
+def test_the_issues_heavy_runs_are_over_budget():
+    from dlcore import budget, topics
+
+    limit = budget.max_job_seconds()
+    playground = topics.task_named("playground.mlp")
+    heavy_mlp = playground.config_type(batch_size=1, epochs=400, num_samples=800)
+    cnn = topics.task_named("cnn.train")
+    heavy_cnn = cnn.config_type(
+        num_blocks=3, filters=64, kernel_size=5, pooling="none", epochs=40
+    )
+    assert budget.estimate_seconds(playground, heavy_mlp) > limit
+    assert budget.estimate_seconds(cnn, heavy_cnn) > limit
+    # Each costs in proportion to its epochs (beyond the fixed tracing cost).
+    one = budget.estimate_seconds(cnn, dataclasses.replace(heavy_cnn, epochs=1))
+    two = budget.estimate_seconds(cnn, dataclasses.replace(heavy_cnn, epochs=2))
+    forty = budget.estimate_seconds(cnn, heavy_cnn)
+    assert forty - one == pytest.approx(39 * (two - one), rel=1e-9)
+
+
+def test_the_nearest_setting_is_the_largest_that_fits():
+    from dlcore import budget, topics
+
+    cnn = topics.task_named("cnn.train")
+    heavy = cnn.config_type(
+        num_blocks=3, filters=64, kernel_size=5, pooling="none", epochs=40
+    )
+    field, value, smaller, seconds = budget.nearest_within(cnn, heavy, 30.0)
+    assert field == "epochs" and smaller.epochs == value and seconds <= 30.0
+    over = dataclasses.replace(heavy, epochs=value + 1)
+    assert budget.estimate_seconds(cnn, over) > 30.0
+    even = budget.nearest_within(cnn, heavy, 30.0, allowed=lambda c: c.epochs % 2 == 0)
+    assert even[1] == value - value % 2
+    assert budget.nearest_within(cnn, heavy, 0.01) is None  # nothing fits
+
+
+def test_budget_settings_come_from_the_environment(monkeypatch):
+    from dlcore import budget
+
+    monkeypatch.setenv("DLCORE_MAX_JOB_SECONDS", "12.5")
+    monkeypatch.setenv("DLCORE_MAX_JOB_WALL", "nan")  # invalid: the default
+    assert budget.max_job_seconds() == 12.5
+    assert budget.max_job_wall() == budget.DEFAULT_MAX_JOB_WALL

@@ -4,8 +4,13 @@
 result. A cached result is drawn at once (no replay of old progress); a new
 one shows "waiting (k ahead)", then a progress bar and live learning curves,
 then the final figures. Moving a slider reruns the page: the next Streamlit
-call inside the polling loop raises, the ``finally`` releases this viewer's
-subscription, and a job nobody watches any more is cancelled.
+call raises, the ``finally`` around everything after ``submit`` releases this
+viewer's subscription, and a job nobody watches any more is cancelled.
+
+A class shares the server: a run whose estimated work
+(:func:`dlcore.budget.estimate_seconds`) is over the budget is not started;
+the page offers the nearest setting that fits, or to run it when the server is
+idle. The queue is fair between browser sessions (the ``owner`` of a job).
 """
 
 from __future__ import annotations
@@ -18,10 +23,10 @@ from typing import Any
 
 import streamlit as st
 
-from dlcore import cache, compare, jobs
+from dlcore import budget, cache, compare, jobs, topics
 from dlcore.figures import training as training_figures
 from dlcore.i18n import t
-from ui import charts
+from ui import charts, state
 
 #: Redraw the live chart at most this often (seconds).
 LIVE_REDRAW_SECONDS = 0.3
@@ -32,21 +37,41 @@ _STALE_SLOTS = 40  # top-level elements of a result view, at most
 _LAST = "_last_result"  # session key: {task key: (config, last finished result)}
 
 
+_BUILT: list[jobs.TrainingService] = []  # the service, once a page built it
+
+
 @st.cache_resource(show_spinner=False)
 def service() -> jobs.TrainingService:
     """The process-wide training service (configured by environment variables).
 
     ``DLCORE_CACHE_DIR`` (``none`` = memory only), ``DLCORE_MAX_TRAININGS``
     (trainings at once, default 1), ``DLCORE_EXECUTOR`` (``process`` or
-    ``thread``), ``DLCORE_TASKS_PER_WORKER`` (worker recycling, default 40).
+    ``thread``), ``DLCORE_TASKS_PER_WORKER`` (worker recycling, default 40),
+    ``DLCORE_MAX_JOB_WALL`` (seconds before a training is stopped, default
+    180); ``DLCORE_MAX_JOB_SECONDS`` is the budget :func:`run_task` applies.
     """
     directory = os.environ.get("DLCORE_CACHE_DIR", cache.DEFAULT_DIR)
-    return jobs.TrainingService(
+    svc = jobs.TrainingService(
         cache.ResultCache(None if directory.lower() == "none" else directory),
         max_workers=int(os.environ.get("DLCORE_MAX_TRAININGS", "1")),
         executor=os.environ.get("DLCORE_EXECUTOR", "process"),
         tasks_per_worker=int(os.environ.get("DLCORE_TASKS_PER_WORKER", "40")),
+        max_wall=budget.max_job_wall(),
     )
+    _BUILT[:] = [svc]
+    return svc
+
+
+def service_stats() -> dict[str, Any] | None:
+    """The training service's counters, or ``None`` when no page of this
+    server process has trained anything yet (the service was not built)."""
+    if not _BUILT:
+        return None
+    return {
+        **_BUILT[0].stats(),
+        "max_job_seconds": budget.max_job_seconds(),
+        "max_job_wall": _BUILT[0].max_wall,
+    }
 
 
 @st.cache_resource(show_spinner=False)
@@ -135,13 +160,73 @@ def run_task(
     )
     slot = st.empty()
     svc = service()
-    handle = svc.submit(fn, config, force=retrain)
+    task = topics.task_for(fn)
+    estimate = budget.estimate_seconds(task, config) if task is not None else None
+    limit = budget.max_job_seconds()
+    idle_key, identity = f"{key}_idle_run", cache.config_dict(config)
+    idle_only = st.session_state.get(idle_key) == identity
+    if (
+        estimate is not None
+        and estimate > limit
+        and not idle_only
+        and (retrain or svc.lookup(fn, config) is None)
+    ):
+        with slot.container():
+            _over_budget(task, config, estimate, limit, lang=lang, key=key)
+        return None
+    rejected = _rejected(svc, fn, config)
+    handle = svc.submit(
+        fn, config, force=retrain, owner=_session_id(), idle_only=idle_only
+    )
+    # From here on every path releases the handle: a rerun or stop raised by
+    # any Streamlit call below must not leave a job training for nobody.
+    try:
+        return _show(
+            handle,
+            slot,
+            config,
+            lang=lang,
+            key=key,
+            code=code,
+            code_file=code_file,
+            epochs=epochs,
+            show_curves=show_curves,
+            run_names=run_names,
+            pin=pin,
+            render=render,
+            previous_caption=previous_caption,
+            rejected=rejected,
+        )
+    finally:
+        handle.release()
+
+
+def _show(
+    handle: jobs.Handle,
+    slot: Any,
+    config: Any,
+    *,
+    lang: str,
+    key: str,
+    code: str | None,
+    code_file: str,
+    epochs: int | None,
+    show_curves: bool,
+    run_names: Callable[[str], str] | None,
+    pin: bool,
+    render: Callable[[Any, Any, str], None] | None,
+    previous_caption: bool,
+    rejected: bool,
+) -> Any | None:
+    """Watch ``handle`` in ``slot`` until it ends, then draw the result."""
     snap = handle.snapshot()
     if not snap.finished:
         # Elements of the last result that the new drawing does not overwrite
         # would stay greyed until the run ends: overwrite them with empties.
         _clear(slot)
         with slot.container():
+            if rejected:
+                st.info(t("jobs.rejected", lang), icon=":material/info:")
             previous = st.session_state.get(_LAST, {}).get(key)
             if render is not None and previous is not None:
                 if previous_caption:
@@ -152,6 +237,12 @@ def run_task(
             )
         _clear(slot)  # the final drawing may have fewer elements
     with slot.container():
+        if snap.restarted:
+            st.info(t("jobs.restarted", lang), icon=":material/restart_alt:")
+        if snap.timed_out:
+            seconds = f"{service().max_wall:.0f}"
+            st.error(t("jobs.wall", lang, seconds=seconds), icon=":material/timer:")
+            return None
         if snap.state == jobs.FAILED:
             st.error(t("train.failed", lang, error=snap.error), icon=":material/error:")
             return None
@@ -178,6 +269,110 @@ def run_task(
         if pin and history is not None and len(history):
             compare_panel(key, config, result, lang=lang, run_names=run_names)
     return result
+
+
+def _session_id() -> str | None:
+    """This browser session's id (the owner the queue is fair between)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return getattr(ctx, "session_id", None)
+
+
+def _rejected(svc: jobs.TrainingService, fn: Callable[..., Any], config: Any) -> bool:
+    """Whether the cache discarded a stored result of ``fn(config)`` as unsafe."""
+    why = getattr(svc.cache, "rejected", None)
+    if why is None:
+        return False
+    key = cache.result_key(jobs.task_name(fn), config, topics.task_version(fn))
+    return bool(why(key))
+
+
+def _topic_of(task: topics.Task) -> topics.Topic | None:
+    return next((tp for tp in topics.TOPICS if task in tp.tasks), None)
+
+
+def _nearest(
+    task: topics.Task, config: Any, limit: float
+) -> tuple[str, int, float, dict[str, Any]] | None:
+    """The nearest setting within ``limit``: ``(field, value, seconds,
+    {control key: value})``, using only values the page's controls offer."""
+    topic = _topic_of(task)
+    if topic is None:
+        return None
+    known = {**st.session_state.get("_state_specs", {}), **state.specs()}
+    before = task.control_values(config, topic.prefix)
+
+    def controls(candidate: Any) -> dict[str, Any] | None:
+        try:
+            after = task.control_values(candidate, topic.prefix)
+        except ValueError:
+            return None
+        changed = {k: v for k, v in after.items() if before.get(k) != v}
+        for control, value in changed.items():
+            spec = known.get(control)
+            if spec is not None and not _accepts(spec, value):
+                return None
+        return changed
+
+    found = budget.nearest_within(
+        task, config, limit, allowed=lambda c: controls(c) is not None
+    )
+    if found is None:
+        return None
+    field, value, candidate, seconds = found
+    return field, value, seconds, controls(candidate) or {}
+
+
+def _accepts(spec: state.Spec, value: Any) -> bool:
+    try:
+        state.validate(spec, value)
+    except (state.BadValue, TypeError, ValueError):
+        return False
+    return True
+
+
+def _over_budget(
+    task: topics.Task,
+    config: Any,
+    estimate: float,
+    limit: float,
+    *,
+    lang: str,
+    key: str,
+) -> None:
+    """Say the run is too large for a shared server; offer a smaller setting
+    and "run when the server is idle"."""
+    st.warning(
+        t(
+            "jobs.over_budget",
+            lang,
+            seconds=f"{estimate:.0f}",
+            limit=f"{limit:.0f}",
+        ),
+        icon=":material/hourglass_top:",
+    )
+    nearest = _nearest(task, config, limit)
+    left, right = st.columns(2)
+    if nearest is None:
+        left.caption(t("jobs.no_nearest", lang))
+    else:
+        field, value, seconds, values = nearest
+        left.button(
+            t(f"jobs.nearest.{field}", lang, value=value, seconds=f"{seconds:.0f}"),
+            key=f"{key}_nearest",
+            icon=":material/speed:",
+            type="primary",
+            on_click=state.apply,
+            args=(values,),
+        )
+    right.button(
+        t("jobs.run_idle", lang),
+        key=f"{key}_idle",
+        icon=":material/schedule:",
+        on_click=st.session_state.__setitem__,
+        args=(f"{key}_idle_run", cache.config_dict(config)),
+    )
 
 
 def _clear(slot: Any) -> None:
@@ -297,43 +492,50 @@ def _watch(
     epochs: int | None,
     run_names: Callable[[str], str] | None = None,
 ) -> jobs.Snapshot:
+    note = st.empty()
     bar = st.progress(0.0, text=t("train.starting", lang))
     chart = st.empty()
-    drawn, last_draw = 0, 0.0
-    try:
-        snap = handle.snapshot()
-        while not snap.finished:
-            if snap.state == jobs.WAITING and snap.ahead > 0:
-                bar.progress(0.0, text=t("train.waiting", lang, ahead=snap.ahead))
-            elif snap.events:
-                event = snap.events[-1]
-                text = t(
-                    "train.running", lang, epoch=event["epoch"], epochs=event["epochs"]
+    drawn, last_draw, restarted = 0, 0.0, False
+    snap = handle.snapshot()
+    while not snap.finished:
+        if snap.restarted and not restarted:
+            # The worker died and the job began again: start the chart clean.
+            restarted, drawn = True, 0
+            note.info(t("jobs.restarted", lang), icon=":material/restart_alt:")
+            chart.empty()
+        if snap.state == jobs.WAITING and snap.idle_only:
+            bar.progress(0.0, text=t("jobs.idle_waiting", lang, ahead=snap.ahead))
+        elif snap.state == jobs.WAITING and snap.ahead > 0:
+            bar.progress(0.0, text=t("train.waiting", lang, ahead=snap.ahead))
+        elif snap.lock_wait:
+            bar.progress(0.0, text=t("jobs.lock_wait", lang))
+        elif snap.events:
+            event = snap.events[-1]
+            text = t(
+                "train.running", lang, epoch=event["epoch"], epochs=event["epochs"]
+            )
+            if event.get("num_runs", 1) > 1:
+                run = t(
+                    "train.run_of",
+                    lang,
+                    run=event.get("run_index", 0) + 1,
+                    runs=event["num_runs"],
                 )
-                if event.get("num_runs", 1) > 1:
-                    run = t(
-                        "train.run_of",
-                        lang,
-                        run=event.get("run_index", 0) + 1,
-                        runs=event["num_runs"],
+                text = f"{run} · {text}"
+            bar.progress(_progress_fraction(event), text=text)
+            now = time.monotonic()
+            if len(snap.events) != drawn and now - last_draw >= LIVE_REDRAW_SECONDS:
+                history = training_figures.events_to_history(snap.events)
+                with chart.container():
+                    curves(
+                        history,
+                        key=f"{key}_live{'_again' * restarted}_{len(snap.events)}",
+                        lang=lang,
+                        epochs=epochs,
+                        run_names=run_names,
                     )
-                    text = f"{run} · {text}"
-                bar.progress(_progress_fraction(event), text=text)
-                now = time.monotonic()
-                if len(snap.events) != drawn and now - last_draw >= LIVE_REDRAW_SECONDS:
-                    history = training_figures.events_to_history(snap.events)
-                    with chart.container():
-                        curves(
-                            history,
-                            key=f"{key}_live_{len(snap.events)}",
-                            lang=lang,
-                            epochs=epochs,
-                            run_names=run_names,
-                        )
-                    drawn, last_draw = len(snap.events), now
-            snap = handle.wait(0.2)
-    finally:
-        handle.release()  # also on a rerun/stop: unwatched jobs are cancelled
+                drawn, last_draw = len(snap.events), now
+        snap = handle.wait(0.2)
     bar.empty()
     chart.empty()
     return snap
