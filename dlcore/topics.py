@@ -353,6 +353,41 @@ TOPICS: tuple[Topic, ...] = (
         ),
         presets="dlcore.cnn:PRESETS",
     ),
+    Topic(
+        "rnn",
+        "nets",
+        "timeline",
+        "rnn",
+        tasks=(
+            _task(
+                "rnn",
+                "memory",
+                "dlcore.rnn",
+                "train_memory",
+                "MemoryConfig",
+                "code_memory",
+                metric="lstm_val_mse",
+                controls="memory_control_values",
+                smoke="SMOKE_MEMORY",
+                tab="memory",
+                estimate="dlcore.rnn.tasks:estimate_memory",
+            ),
+            _task(
+                "rnn",
+                "sentiment",
+                "dlcore.rnn",
+                "train_sentiment",
+                "SentimentConfig",
+                "code_sentiment",
+                metric="lstm_test_accuracy",
+                controls="sentiment_control_values",
+                smoke="SMOKE_SENTIMENT",
+                tab="text",
+                estimate="dlcore.rnn.tasks:estimate_sentiment",
+            ),
+        ),
+        presets="dlcore.rnn:PRESETS",
+    ),
 )
 
 
