@@ -1036,3 +1036,17 @@ def test_lines_that_hide_each_other_are_named(deep_sigmoid):
     shifted["grad_norm_f64"] = deep["grad_norm_f64"] * 1.03
     fig = figures.gradient_flow_figure({"before": deep, "after": shifted}, lang="zh")
     assert "相差不超过 3%" in fig.layout.annotations[0].text
+
+
+def test_softmax_verdict_follows_the_numbers():
+    """The sentence under the overflow table is chosen from the computed values
+    (issue 16: ±3.4e38 at T = 0.1 said "Keras is fine" beside a NaN row)."""
+    z = np.float32([3.4e38, -3.4e38]) / np.float32(0.1)
+    table = act.softmax_overflow_table(z)
+    assert table[["naive", "stable", "keras"]].isna().any().all()
+    assert act.softmax_overflow_verdict(z) == "scaled_overflow"
+    z = np.float32([1000.0, 0.0])
+    table = act.softmax_overflow_table(z)
+    assert table["naive"].isna().any() and table["keras"].notna().all()
+    assert act.softmax_overflow_verdict(z) == "naive_only"
+    assert act.softmax_overflow_verdict([2.0, 1.0, 0.1]) == "none"

@@ -651,3 +651,18 @@ def test_the_lab_results_are_drawn_in_the_training_slot_and_read_as_numbers():
     keys = {chart.proto.id for chart in at.get("plotly_chart")}
     assert any("act_fig_flow2_final" in k for k in keys)  # drawn through render
     assert at.dataframe[-1].value.shape[0] == 1  # the runs so far
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_overflow_sentence_follows_the_table(app_test, lang):
+    """±3.4e38 at T = 0.1: z / T overflows float32 before any softmax, so all
+    three columns are NaN and the page must not say "Keras is fine" (issue 16)."""
+    at = _open_tab(app_test(PAGE, lang=lang), "softmax", lang)
+    at.text_input(key="act_sm_logits").set_value("3.4e38, -3.4e38").run()
+    at.select_slider(key="act_sm_t").set_value(0.1).run()
+    assert not exceptions(at), exceptions(at)
+    assert [e.value for e in at.error] == [t("act.softmax.scaled_overflow", lang)]
+    assert (at.dataframe[-1].value == "nan").any().any()  # the overflow table
+    at.text_input(key="act_sm_logits").set_value("1000, 0").run()
+    at.select_slider(key="act_sm_t").set_value(1.0).run()
+    assert [e.value for e in at.error] == [t("act.softmax.overflowed", lang, z=1000.0)]

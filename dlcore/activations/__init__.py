@@ -60,6 +60,7 @@ from dlcore.activations.core import (
     properties_table,
     softmax,
     softmax_overflow_table,
+    softmax_overflow_verdict,
     stable_softmax,
     tf,
 )
@@ -165,6 +166,7 @@ __all__ = [
     "resolve_params",
     "softmax",
     "softmax_overflow_table",
+    "softmax_overflow_verdict",
     "stable_softmax",
     "tf",
     "train_gradient_lab",

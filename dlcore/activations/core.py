@@ -745,8 +745,47 @@ def stable_softmax(logits: Any) -> np.ndarray:
         [1.0, 0.0]
     """
     z = _logits(logits)
-    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    with np.errstate(invalid="ignore"):  # ∞ − ∞ = NaN: shown, not warned
+        e = np.exp(z - z.max(axis=-1, keepdims=True))
     return e / e.sum(axis=-1, keepdims=True)
+
+
+def softmax_overflow_verdict(logits: Any) -> str:
+    """Which of the naive, max-subtracted and Keras softmax came out finite.
+
+    ``logits`` are the already scaled ``z / T`` (float32, as Keras gets them).
+
+    Returns:
+        ``"scaled_overflow"`` when ``z / T`` itself is not finite (it overflowed
+        float32 before any softmax ran: no formula can help);
+        ``"naive_only"`` when only the naive formula is NaN (the lesson: the
+        max-subtracted version and Keras are fine); ``"none"`` when all three
+        are finite; ``"all"`` when even the stable version and Keras are not.
+
+    Example:
+        >>> verdict = softmax_overflow_verdict
+        >>> verdict([1000.0, 0.0]), verdict([1.0, 2.0])
+        ('naive_only', 'none')
+        >>> import numpy as np
+        >>> softmax_overflow_verdict(np.float32([3.4e38, -3.4e38]) / np.float32(0.1))
+        'scaled_overflow'
+    """
+    z = _logits(logits)
+    if not np.isfinite(z).all():
+        return "scaled_overflow"
+    finite = {
+        name: bool(np.isfinite(fn(z)).all())
+        for name, fn in (
+            ("naive", naive_softmax),
+            ("stable", stable_softmax),
+            ("keras", softmax),
+        )
+    }
+    if all(finite.values()):
+        return "none"
+    if finite["stable"] and finite["keras"]:
+        return "naive_only"
+    return "all"
 
 
 def softmax_overflow_table(logits: Any) -> pd.DataFrame:

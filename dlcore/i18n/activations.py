@@ -268,6 +268,20 @@ STRINGS: dict[str, tuple[str, str]] = {
         "（或所有 exp(z) 都下溢为 0），"
         "∞/∞ 或 0/0 得到 NaN。减去最大值的版本和 Keras 都正常。",
     ),
+    "act.softmax.scaled_overflow": (
+        "Nothing can help here: z / T already overflows float32 (|z / T| beyond "
+        "3.4·10³⁸) before any softmax runs, so the naive formula, the "
+        "max-subtracted version and Keras all give NaN. Use smaller logits or a "
+        "higher temperature.",
+        "这里什么方法都无济于事：在计算任何 softmax 之前，z / T 就已经超出 float32 "
+        "的范围（|z / T| 超过 3.4·10³⁸），所以朴素公式、减去最大值的版本和 Keras "
+        "都得到 NaN。请使用更小的 logits 或更高的温度。",
+    ),
+    "act.softmax.all_overflow": (
+        "Even the max-subtracted version and Keras return a non-finite value for "
+        "these logits (the table shows which).",
+        "对于这些 logits，即使减去最大值的版本和 Keras 也得到了非有限值（见下表）。",
+    ),
     "act.softmax.no_overflow": (
         "No overflow here: all three agree. Try the huge logits, or add c = 100.",
         "这里没有溢出：三种算法结果一致。试试很大的 logits，或者加上 c = 100。",

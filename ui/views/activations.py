@@ -181,8 +181,10 @@ def softmax(lang: str) -> None:
     try:
         logits = act.parse_logits(text)
     except act.LogitsError as error:
-        message = T(
-            f"act.softmax.bad.{error.reason}", token=error.token, max=act.MAX_LOGITS
+        message = T(  # the token is the student's text: shown, never rendered
+            f"act.softmax.bad.{error.reason}",
+            token=state.plain(error.token),
+            max=act.MAX_LOGITS,
         )
         chart.error(message, icon=":material/error:")
         return
@@ -192,14 +194,19 @@ def softmax(lang: str) -> None:
     controls.caption(T("act.softmax.note"))  # the chart and sliders stay adjacent
     st.subheader(T("act.softmax.overflow_title"))
     st.markdown(T("act.softmax.overflow_text"))
-    scaled = shifted / np.float32(temperature)
-    if np.isnan(act.naive_softmax(scaled)).any():
+    with np.errstate(over="ignore"):  # an overflow here is the lesson
+        scaled = shifted / np.float32(temperature)
+    verdict = act.softmax_overflow_verdict(scaled)  # the sentence follows the table
+    if verdict == "none":
+        st.success(T("act.softmax.no_overflow"), icon=":material/check_circle:")
+    elif verdict == "naive_only":
         st.error(
             T("act.softmax.overflowed", z=float(np.abs(scaled).max())),
             icon=":material/error:",
         )
     else:
-        st.success(T("act.softmax.no_overflow"), icon=":material/check_circle:")
+        key = "scaled_overflow" if verdict == "scaled_overflow" else "all_overflow"
+        st.error(T(f"act.softmax.{key}"), icon=":material/error:")
     st.dataframe(figures.softmax_overflow_frame(scaled, lang=lang), key="act_sm_table")
 
 
