@@ -293,3 +293,54 @@ def test_every_page_fits_a_phone(browser, fresh_server, slug, lang):
     sidebar = page.get_by_test_id("stSidebar")
     assert sidebar.get_attribute("aria-expanded") != "true"  # closed on arrival
     page.close()
+
+
+# --- hostile links: no outside requests, multi-segment paths (issue 16) ---------------
+
+
+def _local(url: str, server: str) -> bool:
+    return url.startswith((f"{server}/", "data:", "blob:")) or url == server
+
+
+@pytest.mark.parametrize("slug", [p.slug for p in shell.available_pages()])
+def test_a_page_load_asks_no_other_host(browser, fresh_server, slug):
+    """Favicon, icons, fonts, scripts: every request of a page load goes to the app."""
+    page = browser.new_page(viewport={"width": 1400, "height": 2000})
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    path = "" if slug == "home" else slug
+    page.goto(f"{fresh_server}/{path}?lang=en", timeout=120_000)
+    wait_for_run(page)
+    assert any(u.startswith(f"{fresh_server}/static/") for u in requests), requests
+    outside = [u for u in requests if not _local(u, fresh_server)]
+    assert not outside, outside
+    icon = page.evaluate(
+        "() => [...document.querySelectorAll(\"link[rel*='icon']\")].map(l => l.href)"
+    )
+    assert icon and all(_local(h, fresh_server) for h in icon), icon
+    page.close()
+
+
+@pytest.mark.parametrize(
+    ("path", "expected", "title"),
+    [
+        ("/a/b", "/?lang=en", "Deep learning"),
+        ("/pages/cnn.py?lang=zh", "/cnn?lang=zh", "卷积"),
+        (
+            "/playground/extra/?lang=en&pg_lr=0.01",
+            "/playground?lang=en&pg_lr=0.01",
+            "MLP",
+        ),
+    ],
+)
+def test_a_multi_segment_address_lands_on_its_page(
+    browser, fresh_server, path, expected, title
+):
+    """Not a blank page (scripts resolved under ``/a/``): the page it names, or home."""
+    page = browser.new_page(viewport={"width": 1400, "height": 2000})
+    page.goto(f"{fresh_server}{path}", timeout=120_000)
+    wait_for_run(page)
+    assert page.evaluate("location.pathname + location.search") == expected
+    assert title in page.locator("h1").first.inner_text()
+    assert_healthy(page)
+    page.close()

@@ -218,3 +218,74 @@ def test_named_setup_title_is_shown_as_plain_text(app_test):
     assert not exceptions(at)
     banner = at.info[0].value
     assert "\\[click\\]\\(http" in banner  # escaped: no link, no image
+
+
+# --- multi-segment addresses (issue 16) -----------------------------------------------
+
+
+def _visit(path: str, query: bytes = b"", *, navigate: bool = True) -> list[dict]:
+    """What ``shell.OnePathSegment`` sends for a GET of ``path`` (ASGI messages)."""
+    import asyncio
+
+    from ui import shell
+
+    sent: list[dict] = []
+
+    async def app(scope, receive, send):  # Streamlit's server behind the middleware
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+
+    async def send(message):
+        sent.append(message)
+
+    headers = [(b"sec-fetch-mode", b"navigate")] if navigate else []
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "path": path,
+        "query_string": query,
+        "headers": headers,
+    }
+    asyncio.run(shell.OnePathSegment(app)(scope, None, send))
+    return sent
+
+
+def _location(sent: list[dict]) -> str | None:
+    start = sent[0]
+    if start["status"] == 200:
+        return None
+    assert start["status"] == 302
+    return dict(start["headers"])[b"location"].decode()
+
+
+@pytest.mark.parametrize(
+    ("path", "query", "expected"),
+    [
+        ("/a/b", b"", "/"),
+        ("/pages/cnn.py", b"lang=zh", "/cnn?lang=zh"),
+        ("/pages/home.py", b"", "/"),
+        ("/playground/x/y/", b"lang=en&pg_lr=0.01", "/playground?lang=en&pg_lr=0.01"),
+        ("/nope/x", b"", "/"),
+        ("/cnn", b"lang=zh", None),  # one segment: Streamlit's own page
+        ("/", b"", None),
+        ("/_stcore/health", b"", None),  # the server's own routes pass through
+        ("/static/js/index.js", b"", None),
+        ("/media/abc.png", b"", None),
+        ("/component/x/index.html", b"", None),
+        ("//evil.test/x", b"", None),  # Streamlit answers 400 itself
+    ],
+)
+def test_multi_segment_page_visits_are_redirected_to_their_page(path, query, expected):
+    assert _location(_visit(path, query)) == expected
+
+
+def test_only_page_visits_are_redirected_not_scripts_or_api_calls():
+    assert _location(_visit("/a/b", navigate=False)) is None
+
+
+def test_app_py_is_the_st_app_streamlit_run_serves():
+    from streamlit.web.server.app_discovery import discover_asgi_app
+
+    from ui import shell
+
+    found = discover_asgi_app(shell.ROOT / "app.py")
+    assert found.is_asgi_app and found.import_string == "app:app", found

@@ -150,3 +150,24 @@ def test_run_when_idle_submits_a_low_priority_job(svc, monkeypatch):
     assert not at.exception
     assert [k["idle_only"] for k in submitted] == [True]
     assert svc.stats()["completed"] == 1  # an idle server ran it at once
+
+
+def test_pages_that_train_nothing_never_build_the_service(app_test, monkeypatch):
+    """A broken cache folder must not touch the home page (issue 16): the shell
+    builds the training service only for a page whose topic has tasks."""
+    from ui import training
+
+    built = []
+
+    def broken():
+        built.append(1)
+        raise RuntimeError("the training service was built")
+
+    monkeypatch.setattr(training, "service", broken)
+    monkeypatch.setattr(training, "_BUILT", [])
+    at = app_test()  # home
+    assert not at.exception and not built
+    runtime = "\n".join(m.value for m in at.markdown)
+    assert "not started (this page trains nothing)" in runtime
+    at = app_test("playground")
+    assert built  # a training page asks for it (and the failure shows)

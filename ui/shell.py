@@ -16,6 +16,7 @@ import importlib.metadata
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
 
@@ -25,6 +26,11 @@ from ui import classroom, state
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES_DIR = ROOT / "pages"
+#: The browser tab's icon, shipped with the app. A ``:material/…:`` page icon
+#: makes every visitor's browser fetch it from Google's font server (offline it
+#: fails; online it tells a third party who opened the class page); an SVG file
+#: is sent inline as a ``data:`` URL, so a page load asks no other host.
+FAVICON = ROOT / "assets" / "favicon.svg"
 
 
 #: Global CSS (no user text): formulas scroll instead of being cut on a phone;
@@ -108,7 +114,7 @@ def navigation() -> st.navigation:
     _run.shell_done = True
     st.set_page_config(
         page_title=t("app.title", current_lang()),
-        page_icon=":material/school:",
+        page_icon=str(FAVICON),
         layout="wide",
         initial_sidebar_state="auto",  # closed on a phone, open on a desktop
     )
@@ -135,6 +141,14 @@ def navigation() -> st.navigation:
         # Shareable links keep the language. Written after st.navigation so
         # the browser's address bar gets the new page's path with it.
         st.query_params["lang"] = lang
+    slug = selected.url_path if selected.url_path not in ("", "index") else HOME
+    if any(entry.slug == slug and entry.tasks for entry in topics.TOPICS):
+        from ui import training  # local: avoids an import cycle at start-up
+
+        # A page that trains: start the service (and its worker's TensorFlow
+        # import) before the page asks for it. Pages that train nothing never
+        # build it, so a broken cache folder cannot touch them.
+        training.service()
     _runtime_panel(lang)
     bad = st.session_state.pop("_bad_lang", None)
     if bad is not None:
@@ -156,6 +170,71 @@ def page(slug: str) -> str:
     return lang
 
 
+# ----------------------------------------------------------------------------
+# Addresses with several path segments
+# ----------------------------------------------------------------------------
+
+#: First path segments the Streamlit server itself answers (API, uploads,
+#: media, components, bundles, static serving, login): never redirected.
+SERVER_PREFIXES = frozenset(
+    {"_stcore", "media", "component", "static", "app", "auth", "oauth2callback", "~"}
+)
+
+
+def page_path(path: str) -> str | None:
+    """Where a browser asking for ``path`` belongs, or None to serve it as is.
+
+    Streamlit's pages live at one path segment (``/cnn``). Its ``index.html``
+    loads its scripts by *relative* addresses, so ``/a/b`` or ``/pages/cnn.py``
+    gets the page's HTML whose scripts resolve under ``/a/`` and come back as
+    HTML too: a blank page. Such an address is sent to the page it names
+    (``/pages/cnn.py``, ``/cnn/x`` → ``/cnn``) or to the home page.
+
+    >>> page_path("/a/b"), page_path("/pages/cnn.py"), page_path("/cnn/extra/")
+    ('/', '/cnn', '/cnn')
+    >>> page_path("/cnn"), page_path("/"), page_path("/_stcore/health")
+    (None, None, None)
+    """
+    if path.startswith("//"):
+        return None  # Streamlit answers 400 (protocol-relative URL)
+    parts = [part for part in path.split("/") if part]
+    if len(parts) < 2 or parts[0] in SERVER_PREFIXES:
+        return None
+    slugs = {p.slug for p in available_pages()}
+    name = parts[1].removesuffix(".py") if parts[0] == "pages" else parts[0]
+    if name in slugs and name != HOME:
+        return f"/{name}"
+    return "/"
+
+
+class OnePathSegment:
+    """ASGI middleware: a page visit to a multi-segment address is redirected.
+
+    Installed by ``app.py`` through ``st.App(middleware=…)``, Streamlit 1.67's
+    supported hook for custom routes and middleware (``streamlit run`` finds
+    the ``st.App`` and serves it). Only top-level navigations (the browser's
+    ``Sec-Fetch-Mode: navigate``) are redirected, with their query string, so
+    API calls, uploads and media keep Streamlit's own answers.
+    """
+
+    def __init__(self, app: Callable[..., Any]) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
+        if scope["type"] == "http" and scope["method"] in ("GET", "HEAD"):
+            headers = dict(scope.get("headers") or [])
+            target = page_path(scope.get("path", ""))
+            if target is not None and headers.get(b"sec-fetch-mode") == b"navigate":
+                from starlette.responses import RedirectResponse
+
+                query = scope.get("query_string", b"").decode("latin-1")
+                location = f"{target}?{query}" if query else target
+                response = RedirectResponse(location, status_code=302)
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
 def page_link(slug: str, lang: str, label: str | None = None) -> None:
     """A link to another page that keeps the language in the URL."""
     spec = topics.topic(slug)
@@ -172,14 +251,25 @@ def _runtime_panel(lang: str) -> None:
 
     with st.sidebar.expander(t("runtime.title", lang), icon=":material/memory:"):
         info = training.device_info()  # None while TensorFlow loads
-        stats = training.service().stats()  # starts the training worker early
+        stats = training.service_stats()  # None until a training page built it
         loading = t("runtime.loading", lang)
         rows = {
             t("runtime.tensorflow", lang): info["tensorflow"] if info else loading,
             t("runtime.keras", lang): info["keras"] if info else loading,
             "Streamlit": importlib.metadata.version("streamlit"),
             t("runtime.device", lang): info["device"] if info else loading,
-            t("runtime.cached", lang): str(stats["cached"]),
-            t("runtime.queue", lang): f"{stats['running']} / {stats['waiting']}",
         }
+        if stats is None:
+            rows[t("runtime.service", lang)] = t("runtime.not_started", lang)
+        else:
+            store = stats["store"]
+            rows[t("runtime.store", lang)] = (
+                t("runtime.store_disk", lang)
+                if store["mode"] == "disk"
+                else t(
+                    "runtime.store_memory", lang, reason=state.plain(store["reason"])
+                )
+            )
+            rows[t("runtime.cached", lang)] = str(stats["cached"])
+            rows[t("runtime.queue", lang)] = f"{stats['running']} / {stats['waiting']}"
         st.markdown("\n".join(f"- **{k}**: {v}" for k, v in rows.items()))

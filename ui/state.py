@@ -42,6 +42,7 @@ _LANG_SEEN = "_state_lang"  # key -> language its labels were last drawn in
 _CONTROLS = "_state_controls"  # slug -> {key: label}: what the teacher can hide
 _CANON = "_state_value"  # key -> the control's value (tabs: the tab id)
 _SPECS = "_state_specs"  # key -> Spec, for callbacks that run before the widgets
+_BOUND = "_state_bound"  # keys of the controls mirrored in the URL (tests fuzz them)
 HIDE, LOCK, TITLE = "hide", "lock", "title"
 RESERVED = frozenset({"lang", HIDE, LOCK, TITLE})
 _MAX_URL_VALUE = 200  # characters of a URL value shown back in a notice
@@ -266,9 +267,11 @@ def notice(name: str, value: Any, reason: str | BadValue) -> None:
 # ----------------------------------------------------------------------------
 
 
-def _register(spec: Spec, label: str) -> None:
+def _register(spec: Spec, label: str, *, url: bool = True) -> None:
     specs()[spec.key] = spec
     st.session_state.setdefault(_SPECS, {})[spec.key] = spec  # for preset callbacks
+    if url:
+        st.session_state.setdefault(_BOUND, set()).add(spec.key)
     slug = getattr(_run, "slug", None) or st.session_state.get("_state_slug", "")
     seen = st.session_state.setdefault(_CONTROLS, {}).setdefault(slug, {})
     seen[spec.key] = label
@@ -334,7 +337,7 @@ def _control(
 ) -> Any:
     if spec.key in RESERVED:
         raise ValueError(f"{spec.key!r} is a reserved URL parameter")
-    _register(spec, label)
+    _register(spec, label, url=url)
     _seed(spec, url=url)
     if spec.key in url_list(HIDE):
         value = st.session_state[spec.key]

@@ -69,6 +69,7 @@ def service_stats() -> dict[str, Any] | None:
         return None
     return {
         **_BUILT[0].stats(),
+        "store": _BUILT[0].cache.status(),
         "max_job_seconds": budget.max_job_seconds(),
         "max_job_wall": _BUILT[0].max_wall,
     }

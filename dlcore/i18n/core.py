@@ -20,6 +20,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "runtime.cached": ("Cached results", "已缓存结果"),
     "runtime.queue": ("Trainings running / waiting", "正在训练 / 排队"),
     "runtime.loading": ("loading…", "加载中…"),
+    "runtime.service": ("Training service", "训练服务"),
+    "runtime.not_started": (
+        "not started (this page trains nothing)",
+        "未启动（本页不训练模型）",
+    ),
+    "runtime.store": ("Result store", "结果存储"),
+    "runtime.store_disk": ("on disk", "磁盘"),
+    "runtime.store_memory": ("memory only ({reason})", "仅内存（{reason}）"),
     # common words
     "common.epoch": ("epoch", "轮次"),
     "common.step": ("step", "步"),
