@@ -11,7 +11,8 @@ The notebook API, in the order a lesson meets it:
    :func:`dropout_demo` (inverted dropout), :func:`mc_dropout`, and
    :func:`train_regularize`.
 3. **Deep networks**: :func:`batchnorm_demo`, :func:`build_deep`,
-   :func:`block_gradients`, :func:`train_residual`.
+   :func:`block_gradients`, :func:`train_residual`; the classic architectures
+   (LeNet-5, AlexNet, VGG-16, ResNet-50) as layer tables: :func:`architecture`.
 4. **Workflow**: :func:`kfold_indices`, :func:`evaluation_protocols`,
    :func:`binary_metrics`, :func:`roc_curve`, :func:`auc`,
    :func:`standardize`, :func:`leakage_demo`.
@@ -24,6 +25,15 @@ Example:
 
 from __future__ import annotations
 
+from dlcore.generalization.architectures import (
+    ARCHITECTURES,
+    architecture,
+    build_alexnet,
+    build_lenet5,
+    build_resnet50,
+    build_vgg16,
+    layer_table,
+)
 from dlcore.generalization.core import (
     NOTES_VECTOR,
     NUM_CLASSES,
@@ -94,6 +104,7 @@ from dlcore.generalization.tasks import (
 )
 
 __all__ = [
+    "ARCHITECTURES",
     "DEEP_ACTIVATIONS",
     "DEEP_LEARNING_RATES",
     "DEEP_OPTIMIZERS",
@@ -120,13 +131,18 @@ __all__ = [
     "RegularizeConfig",
     "ResidualConfig",
     "SweepConfig",
+    "architecture",
     "auc",
     "batchnorm_demo",
     "binary_metrics",
     "block_gradients",
+    "build_alexnet",
     "build_deep",
+    "build_lenet5",
     "build_regularize_model",
     "build_regularized",
+    "build_resnet50",
+    "build_vgg16",
     "code_regularize",
     "code_residual",
     "code_sweep",
@@ -141,6 +157,7 @@ __all__ = [
     "keras",
     "keras_regularizer",
     "kfold_indices",
+    "layer_table",
     "leakage_demo",
     "make_regularized_optimizer",
     "mc_dropout",

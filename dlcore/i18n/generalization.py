@@ -344,6 +344,70 @@ STRINGS: dict[str, tuple[str, str]] = {
         "vanishing-gradient lab on the Activations page.",
         "为什么普通网络前面的层得不到梯度：见激活函数页面的梯度消失实验。",
     ),
+    "gen.arch.title": ("Classic architectures", "经典网络架构"),
+    "gen.arch.intro": (
+        "Each network below is built now, on the server, with Keras and "
+        "`weights=None` (random initialization, nothing downloaded); the table "
+        "lists its layers and the total is `model.count_params()`.",
+        "下面每个网络都是此刻在服务器上用 Keras 以 `weights=None` 构建的（随机初始化，"
+        "不下载任何权重）；表格列出它的各层，总数就是 `model.count_params()`。",
+    ),
+    "gen.arch.select": ("architecture", "网络架构"),
+    "gen.arch.name.lenet5": ("LeNet-5", "LeNet-5"),
+    "gen.arch.name.alexnet": ("AlexNet", "AlexNet"),
+    "gen.arch.name.vgg16": ("VGG-16", "VGG-16"),
+    "gen.arch.name.resnet50": ("ResNet-50", "ResNet-50"),
+    "gen.arch.summary.lenet5": (
+        "LeNet-5 (LeCun et al., 1998): two 5×5 convolutions, each followed by 2×2 "
+        "average pooling, then dense layers 120 → 84 → 10 on 32×32 grey digits. "
+        "This is the common modern variant (every C3 map sees every S2 map, a "
+        "softmax output instead of RBF units): {total:,} parameters; the paper "
+        "reports about 60,000.",
+        "LeNet-5（LeCun 等，1998）：两个 5×5 卷积层，各接一个 2×2 平均汇聚层，"
+        "然后是 120 → 84 → 10 的全连接层，输入为 32×32 的灰度数字。"
+        "这里是常见的现代变体（C3 的每个通道连接 S2 的全部通道，输出层用 softmax "
+        "代替 RBF 单元）：{total:,} 个参数；论文中约为 60,000。",
+    ),
+    "gen.arch.summary.alexnet": (
+        "AlexNet (Krizhevsky et al., 2012): five convolutions (the first 11×11 "
+        "with stride 4) with ReLU and max pooling, then its 3 fully connected "
+        "layers 4096 → 4096 → 1000 with dropout. Single-tower variant (no split "
+        "over two GPUs, no local response normalization): {total:,} parameters.",
+        "AlexNet（Krizhevsky 等，2012）：五个卷积层（第一个为 11×11、步幅 4），"
+        "使用 ReLU 和最大汇聚层，然后是 3 个全连接层 4096 → 4096 → 1000，并使用"
+        "暂退法。单路变体（不拆分到两块 GPU，没有局部响应归一化）：{total:,} 个参数。",
+    ),
+    "gen.arch.summary.vgg16": (
+        "VGG-16 (Simonyan & Zisserman, 2015): only 3×3 convolutions, 13 of them "
+        "in 5 blocks each closed by 2×2 max pooling, then 3 dense layers: "
+        "{total:,} parameters, as `keras.applications.VGG16` counts.",
+        "VGG-16（Simonyan 和 Zisserman，2015）：只用 3×3 卷积，共 13 个，分成 5 个"
+        "块，每块以 2×2 最大汇聚层结束，然后是 3 个全连接层：{total:,} 个参数，"
+        "与 `keras.applications.VGG16` 的统计一致。",
+    ),
+    "gen.arch.summary.resnet50": (
+        "ResNet-50 (He et al., 2016): a 7×7 stride-2 stem, then 16 bottleneck "
+        "residual blocks (1×1, 3×3, 1×1 convolutions with batch normalization and "
+        "a skip connection) and global average pooling before one dense layer: "
+        "{total:,} parameters, as `keras.applications.ResNet50` counts.",
+        "ResNet-50（何恺明等，2016）：一个 7×7、步幅 2 的起始卷积，然后是 16 个瓶颈"
+        "残差块（1×1、3×3、1×1 卷积，带批量规范化和跳跃连接），最后是全局平均汇聚层"
+        "和一个全连接层：{total:,} 个参数，与 `keras.applications.ResNet50` 的统计"
+        "一致。",
+    ),
+    "gen.arch.total": ("parameters", "参数数量"),
+    "gen.arch.layers": ("Keras layers", "Keras 层数"),
+    "gen.arch.input": ("input", "输入形状"),
+    "gen.arch.dense_share": (
+        "Fully connected layers hold {dense:,} of the {total:,} parameters "
+        "({share:.1%}); {trainable:,} parameters are trainable.",
+        "全连接层占 {total:,} 个参数中的 {dense:,} 个（{share:.1%}）；"
+        "可训练参数为 {trainable:,} 个。",
+    ),
+    "gen.arch.col.layer": ("layer", "层"),
+    "gen.arch.col.type": ("type", "类型"),
+    "gen.arch.col.output_shape": ("output shape", "输出形状"),
+    "gen.arch.col.params": ("parameters", "参数"),
     # tab 4
     "gen.flow.title": ("The seven steps", "七个步骤"),
     "gen.flow.problem": (

@@ -35,7 +35,7 @@ STEPS: tuple[tuple[str, str | None], ...] = (
 
 
 def deep(lang: str) -> None:
-    """Batch normalization on one batch, then plain vs residual networks."""
+    """Batch normalization, plain vs residual networks, the classic architectures."""
     T = shell.translator(lang)
     st.subheader(T("gen.bn.title"))
     batch_norm(lang)
@@ -55,6 +55,51 @@ def deep(lang: str) -> None:
     )
     st.caption(T("gen.res.activations_link"))
     shell.page_link("activations", lang)
+    st.subheader(T("gen.arch.title"))
+    architectures(lang)
+
+
+def architectures(lang: str) -> None:
+    """LeNet-5, AlexNet, VGG-16, ResNet-50: a summary and the Keras layer table."""
+    T = shell.translator(lang)
+    st.markdown(T("gen.arch.intro"))
+    name = state.select(
+        "gen_arch",
+        T("gen.arch.select"),
+        gen.ARCHITECTURES,
+        "lenet5",
+        format_func=lambda a: T(f"gen.arch.name.{a}"),
+        widget="segmented",
+    )
+    with st.spinner(T("gen.arch.name." + name)):
+        arch = gen.architecture(name)  # built once per process, then cached
+    st.markdown(T(f"gen.arch.summary.{name}", total=arch["total"]))
+    with st.container(horizontal=True, gap="medium"):
+        st.metric(T("gen.arch.total"), f"{arch['total']:,}", width="content")
+        st.metric(T("gen.arch.layers"), arch["layers"], width="content")
+        shape = " × ".join(str(d) for d in arch["input_shape"])
+        st.metric(T("gen.arch.input"), shape, width="content")
+    table = arch["table"].rename(
+        columns={c: T(f"gen.arch.col.{c}") for c in arch["table"].columns}
+    )
+    st.dataframe(
+        table,
+        hide_index=True,
+        key="gen_arch_table",
+        height=35 * (min(len(table), 16) + 1) + 3,  # small nets whole, no scroll
+        column_config={
+            T("gen.arch.col.params"): st.column_config.NumberColumn(format="localized")
+        },
+    )
+    st.caption(
+        T(
+            "gen.arch.dense_share",
+            dense=arch["dense"],
+            total=arch["total"],
+            share=arch["dense"] / arch["total"],
+            trainable=arch["trainable"],
+        )
+    )
 
 
 def batch_norm(lang: str) -> None:
