@@ -4,6 +4,8 @@ SimpleRNN does not)."""
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pytest
 
@@ -200,3 +202,122 @@ def test_lstm_reads_word_order_the_bag_of_words_cannot():
         for name, p in art["probabilities"].items()
     }
     assert accuracy["lstm"] > 0.95 and accuracy["bow"] < 0.8
+
+
+# ----------------------------------------------------------------------------
+# The real IMDB reviews (online users): offline path and the trained model
+# ----------------------------------------------------------------------------
+
+
+def _imdb_forbidden(**kwargs):
+    raise AssertionError("keras.datasets.imdb.load_data must not be called offline")
+
+
+def test_imdb_offline_fails_within_a_second_with_a_clear_message(monkeypatch, tmp_path):
+    from dlcore import datasets
+
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))  # nothing downloaded
+    probes = []
+    monkeypatch.setattr(
+        datasets, "_reachable", lambda url, timeout=1.5: probes.append(url) or False
+    )
+    monkeypatch.setattr(keras.datasets.imdb, "load_data", _imdb_forbidden)
+    assert not text.imdb_available()
+    start = time.perf_counter()
+    with pytest.raises(datasets.DatasetUnavailable, match="offline") as error:
+        rnn.train_imdb(rnn.ImdbConfig())
+    assert time.perf_counter() - start < 1.0
+    assert "generated reviews" in str(error.value)
+    assert probes == [datasets._DOWNLOAD_HOST, datasets._DOWNLOAD_HOST]
+
+
+def test_imdb_download_error_becomes_a_clear_message(monkeypatch, tmp_path):
+    from dlcore import datasets
+
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    monkeypatch.setattr(datasets, "_reachable", lambda url, timeout=1.5: True)
+
+    def refused(**kwargs):
+        raise ConnectionRefusedError("refused")
+
+    monkeypatch.setattr(keras.datasets.imdb, "load_data", refused)
+    with pytest.raises(datasets.DatasetUnavailable, match="ConnectionRefusedError"):
+        text.imdb_data(200, 100)
+
+
+def test_train_imdb_learns_a_planted_word_with_the_notes_model(monkeypatch):
+    """Fake IMDB (word 7 in positive reviews only): the task pads with Keras,
+    draws seeded subsets, and its Embedding → LSTM → Dense(sigmoid) learns it."""
+    rng = np.random.default_rng(0)
+
+    def fake_split(n):
+        labels = (np.arange(n) % 2).astype(np.int64)
+        reviews = []
+        for label in labels:
+            words = rng.integers(10, 50, rng.integers(5, 40)).tolist()
+            if label:
+                words.insert(int(rng.integers(0, len(words))), 7)
+            reviews.append(words)
+        return np.array(reviews, dtype=object), labels
+
+    train_split, test_split = fake_split(600), fake_split(300)
+    calls = []
+
+    def load_data(num_words):
+        calls.append(num_words)
+        return train_split, test_split
+
+    monkeypatch.setattr(text, "imdb_cached", lambda: True)
+    monkeypatch.setattr(keras.datasets.imdb, "load_data", load_data)
+    config = rnn.ImdbConfig(
+        num_words=60, maxlen=40, num_train=512, num_test=256, epochs=6, units=8
+    )
+    x, y, x_test, y_test = rnn.tasks.imdb_subset(config)
+    assert x.shape == (512, 40) and x_test.shape == (256, 40) and calls == [60]
+    rows = np.random.default_rng(0).permutation(600)[:512]
+    padded = keras.utils.pad_sequences(train_split[0], maxlen=40)
+    np.testing.assert_array_equal(x, padded[rows])
+    np.testing.assert_array_equal(y, train_split[1][rows])
+    model = text.build_imdb_model(config)
+    assert [type(layer).__name__ for layer in model.layers[1:]] == [
+        "Embedding",
+        "LSTM",
+        "Dense",
+    ]
+    assert model.layers[-1].activation.__name__ == "sigmoid"
+    result = rnn.train_imdb(config)
+    assert result.status == "finished"
+    assert result.metrics["positive_share"] == pytest.approx(float(y_test.mean()))
+    assert result.metrics["test_accuracy"] > 0.9
+    assert rnn.estimate_imdb(config) > 0
+
+
+def test_imdb_export_draws_the_same_subsets_and_model(monkeypatch, capsys):
+    from dlcore.rnn.export import code_imdb_subset
+
+    rng = np.random.default_rng(1)
+    labels = (np.arange(300) % 2).astype(np.int64)
+    reviews = np.array(
+        [rng.integers(10, 40, int(rng.integers(3, 30))).tolist() for _ in labels],
+        dtype=object,
+    )
+    monkeypatch.setattr(text, "imdb_cached", lambda: True)
+    monkeypatch.setattr(
+        keras.datasets.imdb,
+        "load_data",
+        lambda num_words: ((reviews, labels), (reviews[:150], labels[:150])),
+    )
+    config = rnn.ImdbConfig(
+        num_words=40, maxlen=25, num_train=100, num_test=80, epochs=1, units=4
+    )
+    namespace: dict = {"__name__": "__main__"}
+    exec(code_imdb_subset(config), namespace)
+    x, y, x_test, y_test = rnn.tasks.imdb_subset(config)
+    for name, ours_array in zip(
+        ("x_train", "y_train", "x_test", "y_test"), (x, y, x_test, y_test), strict=True
+    ):
+        np.testing.assert_array_equal(namespace[name], ours_array)
+    ours = text.build_imdb_model(config)
+    theirs = namespace["model"]
+    assert theirs.count_params() == ours.count_params()
+    assert "majority baseline" in capsys.readouterr().out

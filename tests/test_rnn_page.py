@@ -9,6 +9,7 @@ from conftest import exceptions
 
 from dlcore import rnn
 from dlcore.i18n import t
+from dlcore.rnn import text as rtext
 
 
 def open_tab(app_test, tab, lang, **params):
@@ -87,3 +88,60 @@ def test_text_tab_tokens_sentiment_and_bad_input(app_test, lang):
     assert all(isinstance(tok, str) for tok in tokens)
     ids = np.asarray(tokens)
     assert ids.size >= 1
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_imdb_button_offline_shows_a_clear_message(app_test, lang, monkeypatch):
+    from dlcore import datasets
+
+    monkeypatch.setattr(datasets, "_reachable", lambda url, timeout=1.5: False)
+    monkeypatch.setattr(rtext, "imdb_cached", lambda: False)
+    at = open_tab(app_test, "text", lang, rnn_text_epochs="2")
+    assert not exceptions(at), exceptions(at)
+    at.button(key="rnn_imdb_load").click().run()
+    assert not exceptions(at), exceptions(at)
+    assert t("rnn.imdb_offline", lang) in [w.value for w in at.warning]
+    assert "rnn_imdb_retrain" not in [b.key for b in at.button]
+
+
+def test_imdb_button_online_trains_the_notes_model(app_test, monkeypatch):
+    """Online (fake download: word 7 marks positive reviews): the button
+    trains through run_task and shows accuracy and the majority baseline."""
+    rng = np.random.default_rng(0)
+    labels = (np.arange(400) % 2).astype(np.int64)
+    reviews = np.array(
+        [rng.integers(10, 40, 12).tolist() + [7] * int(label) for label in labels],
+        dtype=object,
+    )
+    sizes = []
+
+    def load_data(num_words):
+        sizes.append(num_words)
+        return (reviews, labels), (reviews[:200], labels[:200])
+
+    monkeypatch.setattr(rtext, "imdb_cached", lambda: True)
+    monkeypatch.setattr(rnn.keras.datasets.imdb, "load_data", load_data)
+    monkeypatch.setattr(
+        "ui.views.rnn_train.imdb_config",
+        lambda config: rnn.ImdbConfig(
+            num_words=config.max_tokens,
+            maxlen=20,
+            num_train=128,
+            num_test=64,
+            epochs=1,
+            units=4,
+        ),
+    )
+    at = open_tab(app_test, "text", "en", rnn_text_epochs="2", rnn_vocab="50")
+    at.button(key="rnn_imdb_load").click().run()
+    assert not exceptions(at), exceptions(at)
+    assert sizes == [50]
+    metrics = {m.label: m.value for m in at.metric}
+    accuracy = float(metrics[t("rnn.imdb_accuracy", "en")])
+    assert 0.0 <= accuracy <= 1.0
+    draws = np.random.default_rng(0)  # the task's seeded draws: train, then test
+    draws.permutation(400)
+    share = float(np.mean(labels[:200][draws.permutation(200)[:64]]))
+    assert float(metrics[t("rnn.imdb_baseline", "en")]) == pytest.approx(
+        max(share, 1 - share), abs=1e-3
+    )

@@ -278,6 +278,34 @@ STRINGS: dict[str, tuple[str, str]] = {
         "一半负面（类别均衡）。第一次使用时需要联网下载；上面生成的评论可离线使用。"
         "原讲义中的模型，已按 Keras 3 修正（去掉 input_length，并调用 fit）：",
     ),
+    "rnn.imdb_subset": (
+        "The button loads keras.datasets.imdb (num_words = {words}, the "
+        "vocabulary limit above) and trains Embedding → LSTM → Dense(sigmoid) "
+        "on {train} training reviews, tested on {test} test reviews, each "
+        "padded to {maxlen} words, {epochs} epochs.",
+        "按下按钮后加载 keras.datasets.imdb（num_words = {words}，即上面的词表"
+        "上限），并用 {train} 条训练评论训练 Embedding → LSTM → Dense(sigmoid)，"
+        "在 {test} 条测试评论上测试；每条评论填充或截断为 {maxlen} 个词，训练 "
+        "{epochs} 轮。",
+    ),
+    "rnn.imdb_load": ("Load IMDB and train", "加载 IMDB 并训练"),
+    "rnn.imdb_checking": (
+        "Checking the download server…",
+        "正在检查下载服务器……",
+    ),
+    "rnn.imdb_offline": (
+        "IMDB cannot be loaded: keras.datasets must download it, and the "
+        "download server is not reachable (this machine seems to be offline). "
+        "Use the generated reviews above: they work offline and teach the same "
+        "model.",
+        "无法加载 IMDB：keras.datasets 需要下载它，但下载服务器无法访问（本机似乎"
+        "处于离线状态）。请使用上面生成的评论：它们可离线使用，训练的是同样的模型。",
+    ),
+    "rnn.imdb_accuracy": ("IMDB test accuracy", "IMDB 测试准确率"),
+    "rnn.imdb_baseline": (
+        "Majority-class baseline",
+        "多数类基线",
+    ),
     "rnn.kind.plain": ("Plain", "普通句"),
     "rnn.kind.negation": ("Negation", "否定句"),
     "rnn.kind.contrast": ("Contrast (but / although)", "转折句（但是 / 虽然）"),

@@ -14,7 +14,7 @@ import textwrap
 
 from dlcore import blocks, codegen
 from dlcore.rnn import core, text
-from dlcore.rnn.tasks import NUM_VAL, MemoryConfig, SentimentConfig
+from dlcore.rnn.tasks import NUM_VAL, ImdbConfig, MemoryConfig, SentimentConfig
 
 _SCRIPT_FIT = '''\
 def fit(model, x, y, epochs, batch_size, seed, validation_data=None):
@@ -190,6 +190,64 @@ def code_sentiment(config: SentimentConfig) -> str:
         "                  config.batch_size, config.seed, (xs, data.test_labels))\n"
         '    final[f"{name}_test_accuracy"] = history["val_accuracy"][-1]\n'
         'print("FINAL", final)',
+    )
+
+
+def code_imdb_subset(config: ImdbConfig) -> str:
+    """The page's IMDB run (an :class:`~dlcore.rnn.tasks.ImdbConfig`) as a
+    standalone script: same subsets (seeded draws), same model and seeds.
+    ``model.fit`` shuffles its own way, so the accuracy is close, not equal.
+
+    >>> "NUM_WORDS = 50" in code_imdb_subset(ImdbConfig(num_words=50))
+    True
+    """
+    c = config
+    return codegen.script(
+        codegen.header(
+            "IMDB sentiment on a subset: Embedding -> LSTM -> Dense(sigmoid)",
+            "The real IMDB reviews from keras.datasets (downloaded once), a "
+            "seeded subset as on the dashboard. Needs numpy, keras.",
+        ),
+        "import numpy as np\nimport keras",
+        codegen.constants(
+            NUM_WORDS=c.num_words,
+            MAXLEN=c.maxlen,
+            NUM_TRAIN=c.num_train,
+            NUM_TEST=c.num_test,
+            EMBEDDING_DIM=c.embedding_dim,
+            UNITS=c.units,
+            EPOCHS=c.epochs,
+            BATCH_SIZE=c.batch_size,
+            LEARNING_RATE=c.learning_rate,
+            SEED=c.seed,
+        ),
+        "(x_train, y_train), (x_test, y_test) = keras.datasets.imdb.load_data(\n"
+        "    num_words=NUM_WORDS\n"
+        ")\n"
+        "x_train = keras.utils.pad_sequences(x_train, maxlen=MAXLEN)\n"
+        "x_test = keras.utils.pad_sequences(x_test, maxlen=MAXLEN)\n"
+        "rng = np.random.default_rng(SEED)  # the same draws as the dashboard\n"
+        "train_rows = rng.permutation(len(x_train))[:NUM_TRAIN]\n"
+        "test_rows = rng.permutation(len(x_test))[:NUM_TEST]\n"
+        "x_train, x_test = x_train[train_rows], x_test[test_rows]\n"
+        "y_train = y_train[train_rows].astype('float32')\n"
+        "y_test = y_test[test_rows].astype('float32')",
+        "inputs = keras.Input((MAXLEN,), dtype='int32')  # Keras 3: no input_length\n"
+        "x = keras.layers.Embedding(NUM_WORDS, EMBEDDING_DIM,\n"
+        "    embeddings_initializer=keras.initializers.RandomUniform(\n"
+        "        -0.05, 0.05, seed=SEED + 2))(inputs)\n"
+        "x = keras.layers.LSTM(UNITS,\n"
+        "    kernel_initializer=keras.initializers.GlorotUniform(seed=SEED + 3),\n"
+        "    recurrent_initializer=keras.initializers.Orthogonal(seed=SEED + 4))(x)\n"
+        "outputs = keras.layers.Dense(1, activation='sigmoid',\n"
+        "    kernel_initializer=keras.initializers.GlorotUniform(seed=SEED + 5))(x)\n"
+        "model = keras.Model(inputs, outputs)\n"
+        "model.compile(optimizer=keras.optimizers.Adam(LEARNING_RATE),\n"
+        "              loss='binary_crossentropy', metrics=['accuracy'])\n"
+        "history = model.fit(x_train, y_train, epochs=EPOCHS, batch_size=BATCH_SIZE,\n"
+        "                    validation_data=(x_test, y_test))\n"
+        "print('test accuracy', history.history['val_accuracy'][-1])\n"
+        "print('majority baseline', max(y_test.mean(), 1 - y_test.mean()))",
     )
 
 

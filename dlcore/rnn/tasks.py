@@ -422,6 +422,114 @@ def estimate_sentiment(config: SentimentConfig) -> float:
 
 
 # ----------------------------------------------------------------------------
+# The real IMDB reviews (online users)
+# ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImdbConfig:
+    """The source notes' corrected IMDB model on a small subset of the real
+    reviews (``keras.datasets.imdb``, downloaded on first use).
+
+    Attributes:
+        num_words: Keep the ``num_words`` most frequent words (the page passes
+            the Text tab's vocabulary limit).
+        maxlen: Reviews padded / truncated to this many word ids.
+        num_train: Training reviews drawn (seed ``seed``) from the 25 000.
+        num_test: Test reviews drawn from the 25 000 test reviews.
+        embedding_dim, units: Embedding size and LSTM units.
+        epochs, batch_size, learning_rate, seed: Training (Adam).
+    """
+
+    num_words: int = 200
+    maxlen: int = 100
+    num_train: int = 2000
+    num_test: int = 1000
+    embedding_dim: int = 16
+    units: int = 32
+    epochs: int = 3
+    batch_size: int = 64
+    learning_rate: float = 0.003
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        checks = [
+            (10 <= self.num_words <= 20000, "num_words must be 10..20000"),
+            (10 <= self.maxlen <= 500, "maxlen must be 10..500"),
+            (64 <= self.num_train <= 25000, "num_train must be 64..25000"),
+            (64 <= self.num_test <= 25000, "num_test must be 64..25000"),
+            (2 <= self.embedding_dim <= 128, "embedding_dim must be 2..128"),
+            (1 <= self.units <= 256, "units must be 1..256"),
+            (1 <= self.epochs <= 50, "epochs must be 1..50"),
+            (1 <= self.batch_size <= 1024, "batch_size must be 1..1024"),
+            (0.0 < self.learning_rate <= 1.0, "learning_rate must be in (0, 1]"),
+        ]
+        for ok, message in checks:
+            if not ok:
+                raise ValueError(f"Invalid ImdbConfig: {message}")
+
+
+def imdb_subset(config: ImdbConfig) -> tuple[np.ndarray, ...]:
+    """``(x_train, y_train, x_test, y_test)``: seeded random subsets of the
+    real IMDB splits (raises ``DatasetUnavailable`` offline)."""
+    x_train, y_train, x_test, y_test = text.imdb_data(config.num_words, config.maxlen)
+    rng = np.random.default_rng(config.seed)
+    train_rows = rng.permutation(len(x_train))[: config.num_train]
+    test_rows = rng.permutation(len(x_test))[: config.num_test]
+    return (
+        x_train[train_rows].astype(np.int32),
+        y_train[train_rows],
+        x_test[test_rows].astype(np.int32),
+        y_test[test_rows],
+    )
+
+
+def train_imdb(
+    config: ImdbConfig,
+    *,
+    on_progress: Callable[[dict], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> train.TaskResult:
+    """Embedding → LSTM → Dense(sigmoid) on a subset of the real IMDB reviews.
+
+    Returns:
+        A ``train.TaskResult``; ``metrics``: ``test_accuracy`` (last epoch),
+        ``positive_share`` (of the test subset: the majority-class baseline
+        is ``max(p, 1 - p)``). Raises ``DatasetUnavailable`` offline.
+    """
+    x, y, x_test, y_test = imdb_subset(config)
+    model = text.build_imdb_model(config)
+    fit = train.fit(
+        model,
+        x,
+        y,
+        epochs=config.epochs,
+        batch_size=config.batch_size,
+        validation_data=(x_test, y_test),
+        seed=config.seed,
+        on_progress=on_progress,
+        should_stop=should_stop,
+    )
+    metrics = {"positive_share": float(np.mean(y_test))}
+    if len(fit.history):
+        metrics["test_accuracy"] = float(fit.history["val_accuracy"].iloc[-1])
+    return train.TaskResult.from_fit(
+        fit, metrics=metrics, artifacts={"num_params": int(model.count_params())}
+    )
+
+
+def estimate_imdb(config: ImdbConfig) -> float:
+    """Estimated seconds on 2 CPU cores (see :func:`estimate_memory`)."""
+    e, u = config.embedding_dim, config.units
+    flops = 2.0 * config.maxlen * param_count("lstm", u, e)
+    fit = budget.Fit(
+        config.num_train, config.num_test, config.batch_size, config.epochs, flops, 3
+    )
+    steps = fit.train_steps * 3 + fit.val_steps
+    return float(fit.seconds() + steps * config.maxlen * TIMESTEP_SECONDS + 0.8)
+
+
+# ----------------------------------------------------------------------------
 # Presets and the page controls that show a config
 # ----------------------------------------------------------------------------
 

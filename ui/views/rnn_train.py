@@ -455,9 +455,6 @@ def text_tab(lang: str) -> None:
     with controls:
         st.subheader(T("rnn.section.sentiment"))
         config = sentiment_controls(lang)
-        with st.expander(T("rnn.imdb")):
-            st.markdown(T("rnn.imdb_note"))
-            st.code(rtext_imdb_code(), language="python")
     tokenizer_demo(lang, config)
 
     def render(config, result, tag: str) -> None:
@@ -476,6 +473,73 @@ def text_tab(lang: str) -> None:
             run_names=lambda run: T(f"rnn.model.{run}"),
             render=render,
         )
+        imdb_section(config, lang)
+
+
+def imdb_config(config) -> rnn.ImdbConfig:
+    """The IMDB run that goes with the Text tab's settings (its vocabulary)."""
+    return rnn.ImdbConfig(
+        num_words=config.max_tokens,
+        embedding_dim=config.embedding_dim,
+        units=config.units,
+        seed=config.seed,
+    )
+
+
+def imdb_section(config, lang: str) -> None:
+    """The real IMDB reviews: loaded and trained only on a button press (they
+    need the internet); offline, a clear message within about a second."""
+    T = _tr(lang)
+    with st.expander(T("rnn.imdb")):
+        st.markdown(T("rnn.imdb_note"))
+        st.code(rtext_imdb_code(), language="python")
+        imdb = imdb_config(config)
+        st.caption(
+            T(
+                "rnn.imdb_subset",
+                train=imdb.num_train,
+                test=imdb.num_test,
+                words=imdb.num_words,
+                maxlen=imdb.maxlen,
+                epochs=imdb.epochs,
+            )
+        )
+        if st.button(T("rnn.imdb_load"), key="rnn_imdb_load"):
+            with st.spinner(T("rnn.imdb_checking")):
+                available = rtext.imdb_available()
+            # Train this config only: a changed vocabulary needs a new press.
+            st.session_state["rnn_imdb_on"] = imdb if available else None
+            if not available:
+                st.warning(T("rnn.imdb_offline"), icon=":material/cloud_off:")
+        if st.session_state.get("rnn_imdb_on") != imdb:
+            return
+
+        def render(config, result, tag: str) -> None:
+            if _ok(result) and "test_accuracy" in result.metrics:
+                share = result.metrics["positive_share"]
+                cols = st.columns(2)
+                cols[0].metric(
+                    T("rnn.imdb_accuracy"), f"{result.metrics['test_accuracy']:.3f}"
+                )
+                cols[1].metric(T("rnn.imdb_baseline"), f"{max(share, 1 - share):.3f}")
+
+        training.run_task(
+            rnn.train_imdb,
+            imdb,
+            lang=lang,
+            key="rnn_imdb",
+            epochs=imdb.epochs,
+            code=imdb_code(imdb),
+            code_file="rnn_imdb.py",
+            pin=False,
+            render=render,
+        )
+
+
+def imdb_code(config) -> str:
+    from dlcore.rnn.export import code_imdb_subset
+
+    return code_imdb_subset(config)
 
 
 def rtext_imdb_code() -> str:
