@@ -286,7 +286,8 @@ def architecture_key(
     directly, without reuse.
     """
     try:
-        model_config = _canonical(model.get_config(), _layer_names(model))
+        raw = model.get_config()
+        model_config = _canonical(raw, _op_names(raw, _layer_names(model)))
         compile_config = dict(model.get_compile_config())
         optimizer = dict(compile_config.get("optimizer", {}).get("config", {}))
         if isinstance(optimizer.get("learning_rate"), (int, float)):
@@ -318,6 +319,33 @@ def _layer_names(model: keras.Model) -> dict[str, str]:
     for i, layer in enumerate(model._flatten_layers(include_self=False)):
         names.setdefault(layer.name, f"layer_{i}")
     return names
+
+
+def _op_names(config: Any, names: Mapping[str, str]) -> dict[str, str]:
+    """``names`` plus positional names for ops that are not layers.
+
+    A functional model's config names the ops that made its tensors in
+    ``keras_history`` (e.g. the ``not_equal`` of ``Embedding(mask_zero=True)``);
+    they are numbered per process (``not_equal_3``), so without this two equal
+    models would never share a compiled loop.
+    """
+    found = dict(names)
+
+    def walk(value: Any) -> None:
+        if isinstance(value, dict):
+            history = value.get("keras_history")
+            if isinstance(history, (list, tuple)) and history:
+                op = history[0]
+                if isinstance(op, str) and op not in found:
+                    found[op] = f"op_{len(found) - len(names)}"
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                walk(item)
+
+    walk(config)
+    return found
 
 
 _DROPPED_KEYS = {"seed", "name"}

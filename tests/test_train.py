@@ -1,5 +1,6 @@
 """dlcore.train.fit against its oracle, keras' own model.fit."""
 
+import json
 import threading
 
 import keras
@@ -169,3 +170,25 @@ def test_bad_input_is_a_clear_error():
         )
     with pytest.raises(ValueError, match="same"):
         train.fit(_model(), x, y[:10], epochs=1, batch_size=8)
+
+
+def test_masked_text_models_share_one_compiled_loop():
+    """``Embedding(mask_zero=True)`` adds an auto-numbered ``not_equal`` op to
+    the config; two equal models must still get the same architecture key
+    (found by the RNN page's bench: every sentiment re-run was retraced)."""
+
+    def build():
+        inputs = keras.Input((6,), dtype="int32")
+        h = keras.layers.Embedding(20, 4, mask_zero=True)(inputs)
+        h = keras.layers.LSTM(3)(h)
+        model = keras.Model(inputs, keras.layers.Dense(1, activation="sigmoid")(h))
+        model.compile(optimizer="adam", loss="binary_crossentropy")
+        return model
+
+    x = np.zeros((8, 6), np.int32)
+    y = np.zeros((8, 1), np.float32)
+    first, second = build(), build()
+    assert "not_equal" in json.dumps(first.get_config())
+    key = train.architecture_key(first, x, y, 4, None, False)
+    assert key is not None
+    assert key == train.architecture_key(second, x, y, 4, None, False)
