@@ -377,8 +377,9 @@ def imdb_cached() -> bool:
     """Whether ``keras.datasets.imdb`` is already downloaded on this machine."""
     import os
 
-    home = os.environ.get("KERAS_HOME", os.path.join(os.path.expanduser("~"), ".keras"))
-    return os.path.exists(os.path.join(home, "datasets", IMDB_FILE))
+    from dlcore import datasets
+
+    return os.path.exists(datasets.keras_cache_path(IMDB_FILE))
 
 
 def imdb_available() -> bool:
@@ -386,7 +387,7 @@ def imdb_available() -> bool:
     server answers (≈ 1 s probe offline)."""
     from dlcore import datasets
 
-    return imdb_cached() or datasets._reachable(datasets._DOWNLOAD_HOST)
+    return imdb_cached() or datasets.download_server_reachable()
 
 
 def imdb_data(num_words: int = 10000, maxlen: int = 200) -> tuple[np.ndarray, ...]:
@@ -402,20 +403,12 @@ def imdb_data(num_words: int = 10000, maxlen: int = 200) -> tuple[np.ndarray, ..
     """
     from dlcore import datasets
 
-    offline = (
-        "IMDB must be downloaded by keras.datasets, but the download server is "
-        "not reachable (offline?). The generated reviews above work offline."
+    (x_train, y_train), (x_test, y_test) = datasets.keras_download(
+        "IMDB",
+        lambda: keras.datasets.imdb.load_data(num_words=num_words),
+        cached=imdb_cached(),
+        hint="The generated reviews above work offline.",
     )
-    if not imdb_cached() and not datasets._reachable(datasets._DOWNLOAD_HOST):
-        raise datasets.DatasetUnavailable(offline)
-    try:
-        (x_train, y_train), (x_test, y_test) = keras.datasets.imdb.load_data(
-            num_words=num_words
-        )
-    except Exception as error:  # network errors surface as many types
-        raise datasets.DatasetUnavailable(
-            f"Downloading IMDB failed ({type(error).__name__}). {offline}"
-        ) from None
     pad = keras.utils.pad_sequences
     return (
         pad(x_train, maxlen=maxlen),
