@@ -236,6 +236,19 @@ def specs() -> dict[str, Spec]:
     return _run.specs
 
 
+def accepts(key: str, value: Any) -> bool:
+    """Whether the control ``key`` would take ``value`` (``True`` for a control
+    not drawn in this browser session yet)."""
+    spec = {**st.session_state.get(_SPECS, {}), **specs()}.get(key)
+    if spec is None:
+        return True
+    try:
+        validate(spec, value)
+    except (BadValue, TypeError, ValueError):
+        return False
+    return True
+
+
 def is_fixed(key: str) -> bool:
     """Whether the teacher hid or locked control ``key`` (``?hide=``/``?lock=``).
 

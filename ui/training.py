@@ -301,7 +301,6 @@ def _nearest(
     topic = _topic_of(task)
     if topic is None:
         return None
-    known = {**st.session_state.get("_state_specs", {}), **state.specs()}
     before = task.control_values(config, topic.prefix)
 
     def controls(candidate: Any) -> dict[str, Any] | None:
@@ -310,10 +309,8 @@ def _nearest(
         except ValueError:
             return None
         changed = {k: v for k, v in after.items() if before.get(k) != v}
-        for control, value in changed.items():
-            spec = known.get(control)
-            if spec is not None and not _accepts(spec, value):
-                return None
+        if not all(state.accepts(k, v) for k, v in changed.items()):
+            return None
         return changed
 
     found = budget.nearest_within(
@@ -323,14 +320,6 @@ def _nearest(
         return None
     field, value, candidate, seconds = found
     return field, value, seconds, controls(candidate) or {}
-
-
-def _accepts(spec: state.Spec, value: Any) -> bool:
-    try:
-        state.validate(spec, value)
-    except (state.BadValue, TypeError, ValueError):
-        return False
-    return True
 
 
 def _over_budget(
