@@ -38,7 +38,7 @@ import json
 import math
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -167,6 +167,8 @@ def fit(
     on_progress: ProgressFn | None = None,
     should_stop: StopFn | None = None,
     jit_compile: bool = False,
+    snapshot_epochs: Iterable[int] = (),
+    on_snapshot: Callable[[int, list[np.ndarray]], None] | None = None,
 ) -> FitResult:
     """Train a compiled Keras ``model`` like ``model.fit``, only faster.
 
@@ -188,6 +190,11 @@ def fit(
             run with status ``"cancelled"``.
         jit_compile: Compile the whole loop with XLA (slower to compile,
             faster per epoch).
+        snapshot_epochs: Epochs (1…``epochs``) after which ``on_snapshot`` gets
+            the weights; compiled calls end at these epochs, so a replay costs
+            one weight read per snapshot instead of one ``fit`` per epoch.
+        on_snapshot: Called as ``on_snapshot(epoch, weights)`` with the
+            weights in ``model.get_weights()`` order (NumPy copies).
 
     Returns:
         A :class:`FitResult`.
@@ -218,7 +225,16 @@ def fit(
     with runner.lock:
         runner.load_from(model)
         rows, status, diverged_epoch = runner.run(
-            x, y, validation_data, epochs, seed, shuffle, on_progress, should_stop
+            x,
+            y,
+            validation_data,
+            epochs,
+            seed,
+            shuffle,
+            on_progress,
+            should_stop,
+            sorted({int(e) for e in snapshot_epochs} if on_snapshot else ()),
+            on_snapshot,
         )
         runner.store_into(model)
     history = pd.DataFrame(rows, index=pd.RangeIndex(1, len(rows) + 1, name="epoch"))
@@ -493,6 +509,8 @@ class _Runner:
         shuffle: bool,
         on_progress: ProgressFn | None,
         should_stop: StopFn | None,
+        snapshots: Sequence[int] = (),
+        on_snapshot: Callable[[int, list[np.ndarray]], None] | None = None,
     ) -> tuple[list[dict[str, float]], str, int | None]:
         x_t, y_t = tf.constant(x), tf.constant(y)
         if validation_data is not None:
@@ -511,6 +529,9 @@ class _Runner:
             else:
                 chunk = int(TARGET_CALL_SECONDS / max(self.per_epoch_seconds, 1e-6))
             chunk = max(1, min(chunk, MAX_EPOCHS_PER_CALL, epochs - epoch))
+            upcoming = [e for e in snapshots if e > epoch]
+            if upcoming:  # end the call at the next snapshot
+                chunk = min(chunk, upcoming[0] - epoch)
             orders = np.zeros((MAX_EPOCHS_PER_CALL, self.num_samples), np.int32)
             for i in range(chunk):
                 orders[i] = (
@@ -547,6 +568,8 @@ class _Runner:
                     on_progress({"epoch": epoch, "epochs": epochs, **row})
                 if not math.isfinite(row["loss"]):
                     return rows, "diverged", epoch
+            if on_snapshot is not None and epoch in snapshots:
+                on_snapshot(epoch, [np.array(v) for v in self.model.get_weights()])
         return rows, "finished", None
 
 

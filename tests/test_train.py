@@ -97,6 +97,32 @@ def test_reused_loop_gives_the_same_result_as_a_fresh_one():
     np.testing.assert_allclose(reused.history.values, fresh.history.values, rtol=1e-6)
 
 
+def test_snapshots_are_the_weights_model_fit_has_after_those_epochs():
+    x, y, _val = _data()
+    reference = _model(6)
+    expected = {}
+    for epoch in range(1, 7):
+        order = train.epoch_order(len(x), seed=3, epoch=epoch - 1)
+        reference.fit(x[order], y[order], batch_size=32, shuffle=False, verbose=0)
+        expected[epoch] = reference.get_weights()
+    seen: dict[int, list] = {}
+    model = _model(6)
+    train.fit(
+        model,
+        x,
+        y,
+        epochs=6,
+        batch_size=32,
+        seed=3,
+        snapshot_epochs=[2, 3, 6],
+        on_snapshot=lambda epoch, weights: seen.setdefault(epoch, weights),
+    )
+    assert sorted(seen) == [2, 3, 6]
+    for epoch, weights in seen.items():
+        for ours, theirs in zip(weights, expected[epoch], strict=True):
+            np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-6)
+
+
 def test_progress_events_one_per_epoch_with_keras_names():
     x, y, val = _data()
     events = []
