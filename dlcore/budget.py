@@ -217,21 +217,6 @@ def cnn_elements(
 # --- the registered tasks' estimates (``Task.estimate``) ------------------------
 
 
-def playground_mlp(config: Any) -> float:
-    """``playground.mlp``: the MLP on a 2-D toy set (20 % validation)."""
-    num_val = max(1, round(config.num_samples * 0.2))
-    sizes = [2, *config.hidden_layers, 1]
-    fit = Fit(
-        config.num_samples - num_val,
-        num_val,
-        config.batch_size,
-        config.epochs,
-        dense_flops(sizes),
-        len(sizes) - 1,
-    )
-    return fit.seconds()
-
-
 def activations_gradient_lab(config: Any) -> float:
     """``activations.gradient_lab``: a ``depth``-layer MLP on the flat digits,
     plus two gradient probes (a few steps' worth each)."""

@@ -237,10 +237,11 @@ TOPICS: tuple[Topic, ...] = (
                 "train_playground",
                 "PlaygroundConfig",
                 "code_playground",
-                version=2,  # artifacts gained the L2 penalty
+                version=3,  # features, outputs, per-layer widths, replay
                 metric="val_accuracy",
                 controls="control_values",
-                estimate="playground_mlp",
+                estimate="dlcore.playground:estimate_playground",
+                smoke="SMOKE",
             ),
         ),
         presets="dlcore.playground:PRESETS",

@@ -1,11 +1,12 @@
-"""The MLP playground's body: the result beside data, network and training controls.
+"""The MLP playground's controls: data, features, network, training, regularization.
 
 Layout: one wrapping row of two boxes, the result first. On a desktop they sit
 side by side (the result on the left, the controls on the right); on a phone
 the row wraps, and the result box (keyed ``sticky_…``: the shell keeps it at
 the top of a phone's screen) stays in view above the controls while they
 scroll, so every slider move shows its boundary without scrolling back up.
-The learning curves, the code and the pinned runs follow below the row.
+The training (curves, code, pins) and the network / replay / evaluation tabs
+follow below the row (:mod:`ui.views.playground_results`).
 """
 
 from __future__ import annotations
@@ -14,18 +15,26 @@ from typing import Any
 
 import streamlit as st
 
-from dlcore import datasets, playground
-from dlcore.figures import playground as figures
+from dlcore import playground
 from dlcore.i18n import t
-from ui import charts, state, training
+from dlcore.playground import data as pdata
+from ui import state
 from ui.shell import translator
 
 D = playground.PlaygroundConfig()  # the defaults of every control
 #: Width of the controls box in px (two columns of controls on a desktop).
 CONTROLS_WIDTH = 540
-#: Height of the decision boundary in px: with the metrics, about half a
-#: phone's screen, so the controls below it stay reachable.
-BOUNDARY_HEIGHT = 410
+FEATURE_LABELS = {
+    "x1": "X₁",
+    "x2": "X₂",
+    "x1sq": "X₁²",
+    "x2sq": "X₂²",
+    "x1x2": "X₁X₂",
+    "sin_x1": "sin(X₁)",
+    "sin_x2": "sin(X₂)",
+}
+#: Session key of the parsed upload: ``(file id, rows, kind, dropped)``.
+UPLOAD_KEY = "_pg_upload"
 
 
 def layout() -> tuple[Any, Any]:
@@ -40,90 +49,161 @@ def layout() -> tuple[Any, Any]:
     return result_box, controls_box
 
 
-def controls(lang: str) -> playground.PlaygroundConfig:
-    """Every control of the playground; returns the config they describe."""
-
+def controls(lang: str) -> tuple[playground.PlaygroundConfig | None, dict]:
+    """Every control of the playground: ``(config, display options)``; the
+    config is ``None`` while "Your own CSV" has no valid file yet."""
     T = translator(lang)
-
-    # Two columns on a desktop (all controls beside the boundary without a
-    # scroll); on a phone they stack under the result box.
     first, second = st.columns(2, gap="medium")
     with first:
         st.subheader(T("pg.data"))
-        dataset, noise, num_samples = _data_controls(T)
+        data, points = _data_controls(T, lang)
         st.subheader(T("pg.network"))
-        num_layers, width, activation = _network_controls(T)
+        network = _network_controls(T)
     with second:
         st.subheader(T("pg.training"))
-        optimizer, learning_rate, batch_size, epochs = _training_controls(T)
-        seed = state.number("pg_seed", T("common.seed"), 0, 9999, D.seed, 1)
-    # Under both columns: the L2 formulas need the width of the whole box.
-    with st.expander(T("pg.regularization")):
-        l2 = state.select(
-            "pg_l2",
-            T("pg.l2"),
-            [0.0, 0.0001, 0.001, 0.01, 0.1],
-            D.l2,
-            widget="select_slider",
-            help=T("pg.l2_help"),
-        )
-        dropout = state.slider("pg_dropout", T("pg.dropout"), 0.0, 0.5, D.dropout, 0.1)
-        _l2_explanation(lang)
-
-    return playground.PlaygroundConfig(
-        dataset=dataset,
-        noise=noise,
-        num_samples=num_samples,
-        hidden_layers=(width,) * num_layers,
-        activation=activation,
-        optimizer=optimizer,
-        learning_rate=learning_rate,
-        batch_size=batch_size,
-        epochs=epochs,
-        l2=l2,
-        dropout=dropout,
-        seed=int(seed),
+        training = _training_controls(T)
+        show = {
+            "show_test": state.toggle("pg_show_test", T("pg.show_test"), True),
+            "discretize": state.toggle("pg_discretize", T("pg.discretize"), False),
+        }
+    features = state.multiselect(
+        "pg_features",
+        T("pg.features"),
+        list(pdata.FEATURES),
+        list(D.features),
+        widget="pills",
+        format_func=FEATURE_LABELS.get,
+        help=T("pg.features_help"),
+    ) or list(D.features)
+    kind = _kind(data["dataset"], points)
+    outputs = playground.OUTPUTS_FOR[kind]
+    output = state.select(
+        "pg_output",
+        T("pg.output_loss"),
+        outputs,
+        outputs[0],
+        format_func=lambda o: T(f"pg.out.{o}"),
     )
+    st.caption(T("pg.out_why"))
+    with st.expander(T("pg.regularization")):
+        regular = _regularization(T, lang)
+    if data["dataset"] == "upload" and points is None:
+        return None, show
+    config = playground.PlaygroundConfig(
+        **data,
+        features=tuple(features),
+        output=output,
+        points=points or (),
+        **network,
+        **training,
+        **regular,
+    )
+    return config, show
 
 
-def _data_controls(T) -> tuple[str, float, int]:
+def _kind(dataset: str, points: tuple | None) -> str:
+    if dataset == "upload" and points:
+        return playground.PlaygroundConfig(dataset="upload", points=points).kind
+    return pdata.kind_of(dataset)
+
+
+def _data_controls(T, lang: str) -> tuple[dict, tuple | None]:
     dataset = state.select(
         "pg_dataset",
         T("pg.dataset"),
-        list(datasets.TOY_GENERATORS),
+        list(pdata.DATASETS),
         D.dataset,
         format_func=lambda d: T(f"pg.ds.{d}"),
     )
-    noise = state.slider("pg_noise", T("pg.noise"), 0.0, 0.5, D.noise, 0.05)
-    num_samples = state.select(
-        "pg_num_samples",
-        T("pg.num_samples"),
-        [60, 100, 200, 400, 800],
-        D.num_samples,
-        widget="select_slider",
+    values: dict[str, Any] = {"dataset": dataset}
+    points = None
+    if dataset == "multiclass":
+        values["num_classes"] = state.slider("pg_classes", T("pg.classes"), 3, 5, 3, 1)
+    if dataset == "upload":
+        points = _upload(T, lang)
+    else:
+        values["noise"] = state.slider(
+            "pg_noise", T("pg.noise"), 0.0, 0.5, D.noise, 0.05
+        )
+        values["num_samples"] = state.select(
+            "pg_num_samples",
+            T("pg.num_samples"),
+            [60, 100, 200, 400, 800],
+            D.num_samples,
+            widget="select_slider",
+        )
+    percent = state.slider("pg_train_pct", T("pg.train_pct"), 10, 90, 80, 10)
+    values["train_fraction"] = percent / 100
+    return values, points
+
+
+def _upload(T, lang: str) -> tuple | None:
+    """The validated rows of the uploaded CSV, or ``None`` (reason shown)."""
+    upload = st.file_uploader(T("pg.upload"), type=["csv", "txt"], key="upload_pg_csv")
+    if upload is None:
+        st.info(T("pg.upload_prompt"), icon=":material/upload:")
+        return None
+    cached = st.session_state.get(UPLOAD_KEY)
+    if cached is None or cached[0] != upload.file_id:
+        try:
+            rows, kind, dropped = pdata.parse_csv(upload.getvalue())
+        except pdata.UploadError as error:
+            details = {
+                k: state.plain(v) if isinstance(v, str) else v
+                for k, v in error.details.items()
+            }
+            message = t(f"pg.upload.{error.code}", lang, **details)
+            st.error(f"{state.plain(upload.name)}: {message}", icon=":material/error:")
+            return None
+        cached = (upload.file_id, rows, kind, dropped)
+        st.session_state[UPLOAD_KEY] = cached
+    _, rows, kind, dropped = cached
+    st.caption(
+        T("pg.upload_ok", rows=len(rows), kind=T(f"pg.kind.{kind}"), dropped=dropped)
     )
-    return dataset, noise, num_samples
+    return rows
 
 
-def _network_controls(T) -> tuple[int, int, str]:
+def _network_controls(T) -> dict:
     num_layers = state.slider(
-        "pg_num_layers", T("pg.num_layers"), 0, 4, len(D.hidden_layers), 1
+        "pg_num_layers",
+        T("pg.num_layers"),
+        0,
+        playground.MAX_LAYERS,
+        len(D.hidden_layers),
+        1,
     )
-    width = state.select(
-        "pg_width",
-        T("pg.width"),
-        [2, 4, 8, 16, 32],
-        D.hidden_layers[0],
-        widget="select_slider",
-        disabled=num_layers == 0,
-    )
+    widths = []
+    if num_layers:
+        st.caption(T("pg.width"))  # one number per layer, with − / + buttons
+    columns = st.columns(3) if num_layers else []
+    for i in range(num_layers):
+        default = D.hidden_layers[i] if i < len(D.hidden_layers) else 4
+        with columns[i % 3]:
+            widths.append(
+                state.number(
+                    f"pg_w{i + 1}",
+                    T("pg.w", i=i + 1),
+                    1,
+                    playground.MAX_WIDTH,
+                    default,
+                    1,
+                )
+            )
     activation = state.select(
         "pg_activation", T("pg.activation"), playground.ACTIVATIONS, D.activation
     )
-    return num_layers, width, activation
+    initializer = state.select(
+        "pg_init", T("pg.init"), playground.INITIALIZERS, D.initializer
+    )
+    return {
+        "hidden_layers": tuple(int(w) for w in widths),
+        "activation": activation,
+        "initializer": initializer,
+    }
 
 
-def _training_controls(T) -> tuple[str, float, int, int]:
+def _training_controls(T) -> dict:
     optimizer = state.select(
         "pg_optimizer",
         T("pg.optimizer"),
@@ -141,102 +221,63 @@ def _training_controls(T) -> tuple[str, float, int, int]:
     batch_size = state.select(
         "pg_batch_size",
         T("pg.batch_size"),
-        [1, 4, 16, 64, 256],
+        [1, 4, 8, 16, 32, 64, 256],
         D.batch_size,
         widget="select_slider",
     )
     epochs = state.select(
         "pg_epochs",
         T("pg.epochs"),
-        [20, 60, 120, 200, 400],
+        [10, 20, 60, 120, 200, 400],
         D.epochs,
         widget="select_slider",
     )
-    return optimizer, learning_rate, batch_size, epochs
+    target_loss = state.select(
+        "pg_target_loss",
+        T("pg.target_loss"),
+        [0.0, 0.01, 0.02, 0.05, 0.1, 0.2],
+        D.target_loss,
+        widget="select_slider",
+    )
+    seed = state.number("pg_seed", T("common.seed"), 0, 9999, D.seed, 1)
+    st.button(
+        T("pg.regenerate"),
+        key="regenerate_pg",
+        icon=":material/casino:",
+        on_click=lambda: state.apply({"pg_seed": (int(seed) + 1) % 10000}),
+    )
+    return {
+        "optimizer": optimizer,
+        "learning_rate": learning_rate,
+        "batch_size": batch_size,
+        "epochs": epochs,
+        "target_loss": target_loss,
+        "seed": int(seed),
+    }
+
+
+def _regularization(T, lang: str) -> dict:
+    rates = [0.0, 0.0001, 0.001, 0.01, 0.1]
+    l1 = state.select(
+        "pg_l1", T("pg.l1"), rates, D.l1, widget="select_slider", help=T("pg.l1_help")
+    )
+    l2 = state.select(
+        "pg_l2", T("pg.l2"), rates, D.l2, widget="select_slider", help=T("pg.l2_help")
+    )
+    dropout = state.slider("pg_dropout", T("pg.dropout"), 0.0, 0.5, D.dropout, 0.1)
+    _l2_explanation(lang)
+    return {"l1": l1, "l2": l2, "dropout": dropout}
 
 
 def _l2_explanation(lang: str) -> None:
-    """What the L2 control computes, and how it differs from AdamW's weight decay."""
+    """What the L1/L2 controls compute, and how L2 differs from AdamW's decay."""
     st.markdown(t("pg.l2_what", lang))
     over = t("pg.l2_sum_over", lang)
-    st.latex(rf"\mathcal{{L}} = \mathrm{{BCE}} + \lambda \sum_{{\text{{{over}}}}} w^2")
+    st.latex(
+        rf"\mathcal{{L}} = \mathrm{{loss}} + \ell_1 \sum_{{\text{{{over}}}}} |w|"
+        rf" + \lambda \sum_{{\text{{{over}}}}} w^2"
+    )
     st.latex(r"\frac{\partial\,(\lambda w^2)}{\partial w} = 2\lambda w")
     st.markdown(t("pg.l2_vs_decay", lang))
     st.latex(r"\theta \leftarrow \theta - \eta\,\lambda\,\theta")
     st.caption(t("pg.l2_source", lang))
-
-
-def result(config: playground.PlaygroundConfig, lang: str, where: Any) -> None:
-    """Train (live curves, cached) and show the metrics and the decision boundary.
-
-    The boundary and the metrics go in ``where`` (the result box, sticky on a
-    phone); the progress, the curves and the code below the controls. While a
-    new run trains, the last finished boundary stays in the result box,
-    labelled as such.
-    """
-    box = where.empty()
-    box.caption(t("pg.boundary_pending", lang))  # until a run has finished
-    training.run_task(
-        playground.train_playground,
-        config,
-        lang=lang,
-        key="pg",
-        epochs=config.epochs,
-        code=playground.code_playground(config),
-        code_file="mlp_playground.py",
-        render=lambda cfg, res, tag: _boundary(cfg, res, tag, lang, box),
-        previous_caption=False,  # the result box labels it
-    )
-
-
-def _boundary(
-    config: playground.PlaygroundConfig, result, tag: str, lang: str, box: Any
-) -> None:
-    """The headline metrics and the decision boundary of one run, in ``box``.
-
-    Always the same four slots (label, metrics, chart, L2 note), filled or
-    left empty: a container drawn again in the same script run keeps the
-    children the new drawing does not overwrite, so a "previous" drawing with
-    more elements than the final one left its chart under the new one.
-    """
-    with box.container():
-        label, line, chart, note = (st.empty() for _ in range(4))
-        if tag == "previous":
-            label.caption(t("train.previous", lang))
-        if result.status != "finished":
-            line.warning(t("pg.no_boundary", lang), icon=":material/warning:")
-            return
-        m = result.metrics
-        # One line (two on a phone), not three st.metric blocks: the result box
-        # must leave room for the controls under it on a phone.
-        line.markdown(
-            t(
-                "pg.metrics",
-                lang,
-                title=t("pg.boundary", lang),
-                train=f"{m['accuracy']:.1%}",
-                val=f"{m['val_accuracy']:.1%}",
-                loss=f"{m['val_loss']:.3f}",
-            )
-        )
-        art = result.artifacts
-        figure = figures.boundary_figure(
-            playground.load_data(config),
-            art["grid_x"],
-            art["grid_y"],
-            art["surface"],
-            lang=lang,
-            height=BOUNDARY_HEIGHT,
-            title=False,  # it heads the metrics line above
-        )
-        charts.plotly(figure, key=f"pgfig_boundary_{tag}", where=chart)
-        if config.l2 and "l2_penalty" in art:
-            note.caption(
-                t(
-                    "pg.l2_value",
-                    lang,
-                    l2=config.l2,
-                    squares=art["l2_squares"],
-                    penalty=art["l2_penalty"],
-                )
-            )
