@@ -437,6 +437,41 @@ TOPICS: tuple[Topic, ...] = (
         ),
         presets="dlcore.generalization:PRESETS",
     ),
+    Topic(
+        "transformer",
+        "nets",
+        "view_timeline",
+        "tr",
+        tasks=(
+            _task(
+                "transformer",
+                "sequence",
+                "dlcore.transformer",
+                "train_sequence",
+                "SequenceConfig",
+                "code_sequence",
+                metric="transformer_val_accuracy",
+                controls="sequence_control_values",
+                smoke="SMOKE_SEQUENCE",
+                tab="train",
+                estimate="dlcore.transformer.tasks:estimate_sequence",
+            ),
+            _task(
+                "transformer",
+                "char",
+                "dlcore.transformer",
+                "train_char",
+                "CharConfig",
+                "code_char",
+                metric="val_accuracy",
+                controls="char_control_values",
+                smoke="SMOKE_CHAR",
+                tab="char",
+                estimate="dlcore.transformer.tasks:estimate_char",
+            ),
+        ),
+        presets="dlcore.transformer:PRESETS",
+    ),
 )
 
 
