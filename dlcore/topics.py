@@ -472,6 +472,41 @@ TOPICS: tuple[Topic, ...] = (
         ),
         presets="dlcore.transformer:PRESETS",
     ),
+    Topic(
+        "gan",
+        "nets",
+        "compare",
+        "gan",
+        tasks=(
+            _task(
+                "gan",
+                "lab",
+                "dlcore.gan",
+                "train_gan_2d",
+                "Gan2DConfig",
+                "code_gan_2d",
+                metric="js",
+                controls="lab_control_values",
+                smoke="SMOKE_2D",
+                tab="lab",
+                estimate="dlcore.gan.tasks:estimate_gan_2d",
+            ),
+            _task(
+                "gan",
+                "digits",
+                "dlcore.gan",
+                "train_digits_gan",
+                "DigitsGanConfig",
+                "code_digits_gan",
+                metric="d_real_accuracy",
+                controls="digits_control_values",
+                smoke="SMOKE_DIGITS",
+                tab="digits",
+                estimate="dlcore.gan.tasks:estimate_digits_gan",
+            ),
+        ),
+        presets="dlcore.gan:PRESETS",
+    ),
 )
 
 

@@ -76,6 +76,7 @@ def test_block_counts_parameters_like_keras(app_test, lang):
     at.select_slider(key="tr_block_ff").set_value(2048).run()
     assert not exceptions(at), exceptions(at)
     import keras
+
     inputs = keras.Input((8, 512))
     x = keras.layers.MultiHeadAttention(8, 64)(inputs, inputs)
     x = keras.layers.LayerNormalization()(x)
