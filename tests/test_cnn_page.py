@@ -261,7 +261,8 @@ def test_uploads_good_and_bad(page):
 def test_chinese_view_and_a_bad_upload_message_in_chinese(page):
     at = page("zh")
     assert at.title[0].value == "卷积神经网络"
-    assert [tab.label for tab in at.tabs] == ["卷积", "训练", "网络内部", "迁移学习"]
+    labels = ["卷积", "训练", "网络内部", "迁移学习", "预训练网络与照片"]
+    assert [tab.label for tab in at.tabs] == labels
     assert metric(at, "输出大小") == "6 × 6"
     spec = figure(at, "cnn_conv_fig_kernel_products")
     assert "窗口 × 卷积核" in json.dumps(spec, ensure_ascii=False)

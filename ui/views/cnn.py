@@ -31,7 +31,7 @@ from ui import charts, state, training
 from ui.shell import translator as _tr  # T(key, **fmt) in lang
 
 #: Tab ids of the page, in order (``?cnn_tab=<id>``).
-TABS: tuple[str, ...] = ("conv", "train", "inside", "transfer")
+TABS: tuple[str, ...] = ("conv", "train", "inside", "transfer", "photos")
 DATASETS = ("digits", "mnist", "fashion_mnist")
 UPLOAD_SIZES = (8, 12, 16, 28)
 FILTERS = (4, 8, 16, 32, 64)
