@@ -45,6 +45,14 @@ def test_lab_trains_animates_and_steps_through(app_test, lang):
     labels = [m.label for m in at.metric]
     assert t("gan.metric.modes", lang) in labels
     assert t("gan.estimator", lang) in [c.value for c in at.caption]
+    # the run's length is counted in training steps, not in snapshot rows
+    # (or the shared cache's line when the other language trained it first)
+    done = t("train.finished_steps", lang, steps=250, seconds=0).split(" ")[:2]
+    cached = t("train.cached", lang, seconds=0).split(" ")[0]
+    lines = [c.value for c in at.caption]
+    assert any(line.split(" ")[:2] == done for line in lines) or any(
+        line.startswith(cached) for line in lines
+    ), lines
     # One D update, then one G update: two more frames, labelled.
     at.button(key="gan_step_d").click().run()
     at.button(key="gan_step_g").click().run()

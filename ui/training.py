@@ -546,6 +546,10 @@ def _status_line(result: Any, lang: str, *, from_cache: bool) -> None:
         num_epochs = int(history.groupby("run").size().max())
     if from_cache:
         st.caption(t("train.cached", lang, seconds=seconds))
+    elif history is not None and len(history) and "step" in history:
+        # step-based trainings (a GAN's alternating updates): rows are snapshots
+        steps = int(history["step"].iloc[-1])
+        st.caption(t("train.finished_steps", lang, steps=steps, seconds=seconds))
     else:
         st.caption(t("train.finished", lang, epochs=num_epochs, seconds=seconds))
 

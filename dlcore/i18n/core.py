@@ -57,6 +57,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Trained {epochs} epochs in {seconds:.2f} s",
         "已训练 {epochs} 轮，用时 {seconds:.2f} 秒",
     ),
+    "train.finished_steps": (
+        "Trained {steps} steps in {seconds:.2f} s",
+        "已训练 {steps} 步，用时 {seconds:.2f} 秒",
+    ),
     "train.cached": (
         "Shown from the shared cache (trained earlier in {seconds:.2f} s)",
         "来自共享缓存（此前训练用时 {seconds:.2f} 秒）",
