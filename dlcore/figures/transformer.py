@@ -19,8 +19,9 @@ MAX_TEXT_CELLS = 144
 
 
 def _labels(tokens: Sequence[str]) -> list[str]:
-    """Unique axis labels: ``1 the``, ``2 cat`` (equal tokens stay apart)."""
-    return [f"{i + 1} {token}" for i, token in enumerate(tokens)]
+    """Unique axis labels: ``0 the``, ``1 cat`` (equal tokens stay apart);
+    positions count from 0, as in the positional encoding and the tables."""
+    return [f"{i} {token}" for i, token in enumerate(tokens)]
 
 
 def encoding_figure(pe: np.ndarray, *, lang: str) -> go.Figure:
@@ -186,7 +187,7 @@ def position_accuracy_figure(
     for run, values in accuracy.items():
         fig.add_trace(
             go.Bar(
-                x=list(range(1, len(values) + 1)),
+                x=list(range(len(values))),  # positions from 0 (T−1−i)
                 y=list(values),
                 name=t(f"tr.run.{run}", lang),
                 marker_color=RUN_COLORS.get(run, theme.COLORS[2]),
