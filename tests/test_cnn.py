@@ -658,7 +658,8 @@ def test_presets_are_valid_configs_shown_by_the_controls():
         assert cnn.CNNConfig(**shown) == preset.config
         assert f"cnn.preset.{preset.name}" in CATALOG
     assert topics.topic("cnn").presets == "dlcore.cnn:PRESETS"
-    train_task, transfer_task = topic.tasks
+    train_task, transfer_task, photos_task = topic.tasks
+    assert photos_task.tab == "photos"  # tests/test_cnn_pretrained*.py
     assert train_task.train_fn is cnn.train_cnn
     assert transfer_task.export_fn is cnn.code_transfer
     assert (train_task.tab, transfer_task.tab) == ("train", "transfer")

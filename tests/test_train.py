@@ -218,3 +218,89 @@ def test_masked_text_models_share_one_compiled_loop():
     key = train.architecture_key(first, x, y, 4, None, False)
     assert key is not None
     assert key == train.architecture_key(second, x, y, 4, None, False)
+
+
+@pytest.mark.slow
+def test_the_loop_is_chosen_by_model_kind():
+    """XLA for Dense-only models (bench/trainer.py: ~3× faster re-runs), the
+    graph loop for dropout, batch norm, convolutions and recurrent layers."""
+    assert train.prefers_xla(_model())
+    assert not train.prefers_xla(_model(dropout=0.3))
+    assert not train.prefers_xla(_model(batch_norm=True))
+    rnn = keras.Sequential(
+        [keras.Input((3, 2)), keras.layers.LSTM(2), keras.layers.Dense(1)]
+    )
+    assert not train.prefers_xla(rnn)
+    x, y, _ = _data()
+    train.clear_compiled()
+    train.fit(_model(), x, y, epochs=1, batch_size=32, jit_compile=None)
+    assert [json.loads(key)["jit"] for key in train._RUNNERS] == [True]
+    train.clear_compiled()
+    train.fit(_model(), x, y, epochs=1, batch_size=32)  # the default: graph loop
+    assert [json.loads(key)["jit"] for key in train._RUNNERS] == [False]
+
+
+@pytest.mark.slow
+def test_xla_loop_equals_model_fit_and_does_not_recompile_per_chunk():
+    """Calls of the XLA loop run different numbers of epochs; a ``for`` over
+    ``tf.range(num_epochs)`` made that number a compile-time constant, so each
+    new count compiled the loop again (seconds each, found by bench/trainer.py).
+    """
+    x, y, val = _data()
+    train.clear_compiled()
+    fit = {"batch_size": 32, "validation_data": val, "jit_compile": True}
+    first = train.fit(_model(8), x, y, epochs=1, **fit)  # one call: one compile
+    # 13 epochs: calls of other lengths (2, then up to 11) than the first (1).
+    again = train.fit(_model(9), x, y, epochs=13, shuffle=False, **fit)
+    assert not again.compiled
+    assert again.wall_time < 0.5 * first.wall_time
+    expected = (
+        _model(9)
+        .fit(
+            x,
+            y,
+            epochs=13,
+            batch_size=32,
+            shuffle=False,
+            validation_data=val,
+            verbose=0,
+        )
+        .history
+    )
+    for name, values in expected.items():
+        np.testing.assert_allclose(again.history[name], values, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.slow
+def test_a_model_xla_cannot_compile_falls_back_to_the_graph_loop():
+    """A Dense-only model whose loss calls Python (``numpy_function``): XLA
+    refuses it; the default fit trains it anyway, like model.fit."""
+
+    def loss(y_true, y_pred):
+        offset = train.tf.numpy_function(lambda: np.float32(0.0), [], np.float32)
+        offset = train.tf.reshape(offset, [])
+        return keras.losses.mean_squared_error(y_true, y_pred) + offset
+
+    def build():
+        model = keras.Sequential(
+            [
+                keras.Input((2,)),
+                keras.layers.Dense(
+                    1, kernel_initializer=keras.initializers.GlorotUniform(seed=1)
+                ),
+            ]
+        )
+        model.compile(keras.optimizers.SGD(0.1), loss)
+        return model
+
+    x, y, _ = _data()
+    expected = build().fit(x, y, epochs=3, batch_size=32, shuffle=False, verbose=0)
+    with pytest.raises(Exception, match=r"(?i)xla|compil|unsupported|PyFunc"):
+        train.fit(build(), x, y, epochs=3, batch_size=32, jit_compile=True)
+    result = train.fit(
+        build(), x, y, epochs=3, batch_size=32, shuffle=False, jit_compile=None
+    )
+    assert result.status == "finished"
+    np.testing.assert_allclose(
+        result.history["loss"], expected.history["loss"], rtol=1e-5
+    )
