@@ -50,7 +50,7 @@ def test_english_controls_move_the_boundary_and_the_tabs_show_the_network(app_te
     at.slider(key="pg_num_layers").set_value(1).run()
     at.number_input(key="pg_w1").set_value(3).run()
     at.button_group(key="pg_features").set_value(["x1", "x2", "x1x2"]).run()
-    at.select_slider(key="pg_epochs").set_value(20).run()
+    at.slider(key="pg_epochs").set_value(20).run()
     assert not exceptions(at), exceptions(at)
     assert [m.value for m in at.markdown if "accuracy" in m.value] != first
     net = _figure(at, "pgfig_network")
@@ -75,7 +75,7 @@ def test_english_controls_move_the_boundary_and_the_tabs_show_the_network(app_te
 def test_chinese_page_regression_multiclass_and_divergence(app_test):
     at = app_test("playground", lang="zh")
     assert at.title[0].value == "多层感知机游乐场"
-    at.select_slider(key="pg_epochs").set_value(10).run()
+    at.slider(key="pg_epochs").set_value(10).run()
     at.selectbox(key="pg_dataset").set_value("plane").run()
     assert not exceptions(at), exceptions(at)
     assert at.selectbox(key="pg_output").value == "linear_mse"
@@ -123,13 +123,17 @@ def test_result_comes_before_the_controls_in_one_wrapping_row(app_test):
 
 def test_l2_formula_penalty_and_one_boundary_after_a_new_run(app_test):
     at = app_test("playground")
-    at.select_slider(key="pg_epochs").set_value(20).run()
+    at.slider(key="pg_epochs").set_value(20).run()
     at.select_slider(key="pg_l2").set_value(0.01).run()
     assert not exceptions(at), exceptions(at)
     latex = " ".join(element.value for element in at.latex)
     assert r"2\lambda w" in latex and r"\eta\,\lambda\,\theta" in latex
     captions = " ".join(c.value for c in at.caption)
     assert "λ·Σw² = 0.01 ×" in captions
+    at.button(key="step_pg").click().run()  # TF Playground's step: +1 epoch
+    assert at.slider(key="pg_epochs").value == 21
+    assert at.query_params["pg_epochs"] == "21"
+    assert any(c.value.startswith("21 epochs") for c in at.caption)
     at.button(key="regenerate_pg").click().run()  # new data: the next seed
     assert at.number_input(key="pg_seed").value == 1
     assert at.query_params["pg_seed"] == "1"

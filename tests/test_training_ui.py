@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from dlcore import cache, jobs, topics
+from dlcore import budget, cache, jobs, topics
 
 
 @pytest.fixture
@@ -116,14 +116,17 @@ def test_an_over_budget_run_is_not_started_and_offers_a_smaller_one(svc, monkeyp
     warnings = [w.value for w in at.warning]
     assert any("too long for a shared class server" in w for w in warnings)
     assert svc.stats()["completed"] == 0 and svc._jobs == {}
+    task = topics.task_named("playground.mlp")
+    heavy = task.config_type(batch_size=1, epochs=400, num_samples=800)
+    _, epochs, _, _ = budget.nearest_within(task, heavy, 5.0)  # the oracle
+    assert 1 <= epochs < 400
     nearest = next(b for b in at.button if b.key == "pg_nearest")
-    assert "Train 20 epochs instead" in nearest.label
+    assert f"Train {epochs} epochs instead" in nearest.label
     nearest.click().run()
     assert not at.exception
-    assert at.session_state["pg_epochs"] == 20
+    assert at.session_state["pg_epochs"] == epochs
     assert svc.stats()["completed"] == 1  # the smaller run trained
-    task = topics.task_named("playground.mlp")
-    config = task.config_type(batch_size=1, epochs=20, num_samples=800)
+    config = task.config_type(batch_size=1, epochs=epochs, num_samples=800)
     assert svc.lookup(task.train_fn, config) is not None
 
 

@@ -133,6 +133,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     "pg.classes": ("Number of classes", "类别数"),
     "pg.train_pct": ("Training data (%)", "训练数据比例 (%)"),
     "pg.regenerate": ("Regenerate", "重新生成数据"),
+    "pg.step_epoch": ("Step: +1 epoch", "单步：再训练 1 轮"),
+    "pg.step_epoch_help": (
+        "Train one epoch more. The same seed replays the earlier epochs exactly, "
+        "so the new boundary is the old one after one more epoch.",
+        "多训练 1 轮。相同的随机种子会精确重放之前的各轮，"
+        "因此新的决策边界就是旧边界再训练一轮的结果。",
+    ),
     "pg.features": ("Input features", "输入特征"),
     "pg.features_help": (
         "The network's input is exactly these columns, computed from x₁ and x₂.",

@@ -225,12 +225,16 @@ def _training_controls(T) -> dict:
         D.batch_size,
         widget="select_slider",
     )
-    epochs = state.select(
-        "pg_epochs",
-        T("pg.epochs"),
-        [10, 20, 60, 120, 200, 400],
-        D.epochs,
-        widget="select_slider",
+    epochs = state.slider("pg_epochs", T("pg.epochs"), 1, 400, D.epochs, 1)
+    # TF Playground's "step": one more epoch. The run of epochs + 1 replays the
+    # same seeded epochs first (deterministic, a re-run of a compiled loop).
+    st.button(
+        T("pg.step_epoch"),
+        key="step_pg",
+        icon=":material/skip_next:",
+        help=T("pg.step_epoch_help"),
+        disabled=int(epochs) >= 400 or state.is_fixed("pg_epochs"),
+        on_click=lambda: state.apply({"pg_epochs": min(400, int(epochs) + 1)}),
     )
     target_loss = state.select(
         "pg_target_loss",
