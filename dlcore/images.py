@@ -163,14 +163,18 @@ def read_header(data: bytes) -> Header:
         if colour not in _PNG_CHANNELS or depth not in (1, 2, 4, 8, 16):
             raise ImageError("cnn.img.no_size", format=kind)
         return Header(kind, width, height, depth * _PNG_CHANNELS[colour])
-    picture = _open_jpeg(data)
+    picture = open_jpeg(data)
     width, height = picture.size
     return Header(kind, width, height, picture.bits * picture.layers)
 
 
-def _open_jpeg(data: bytes) -> JpegImagePlugin.JpegImageFile:
+def open_jpeg(data: bytes) -> JpegImagePlugin.JpegImageFile:
     """The JPEG plugin itself: it reads the markers up to the pixels, and (unlike
-    ``Image.open``) no global decompression-bomb limit is involved."""
+    ``Image.open``) no global decompression-bomb limit is involved.
+
+    Raises:
+        ImageError: ``cnn.img.no_size`` when the bytes are not a readable JPEG.
+    """
     try:
         return JpegImagePlugin.JpegImageFile(io.BytesIO(data))
     except (OSError, ValueError, SyntaxError, EOFError, IndexError) as error:
@@ -233,7 +237,7 @@ def _open(data: bytes, size: int) -> Image.Image:
             raise ImageError("cnn.img.no_size", format="PNG")
         return picture
     check_header(header, decoded_bytes=0)  # the size limits first
-    picture = _open_jpeg(data)
+    picture = open_jpeg(data)
     reach = max(8 * size, 64)
     picture.draft("L" if picture.mode in ("RGB", "YCbCr") else None, (reach, reach))
     width, height = picture.size
@@ -308,7 +312,7 @@ def clear_cache() -> None:
     _CACHE.clear()
 
 
-class _DecodeCache:
+class DecodeCache:
     """A bounded LRU of decode outcomes (an array or an :class:`ImageError`);
     one decode per key even when several threads ask at once."""
 
@@ -361,7 +365,7 @@ class _DecodeCache:
         return value  # type: ignore[return-value]
 
 
-_CACHE = _DecodeCache(CACHE_ENTRIES)
+_CACHE = DecodeCache(CACHE_ENTRIES)
 
 
 def _to_gray(picture: Image.Image) -> Image.Image:

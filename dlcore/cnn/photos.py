@@ -96,7 +96,7 @@ def _open_rgb(data: bytes) -> Image.Image:
                 "cnn.img.damaged", format="PNG", reason=str(error)
             ) from error
     images.check_header(header, decoded_bytes=0)  # the size limits first
-    picture = images._open_jpeg(data)
+    picture = images.open_jpeg(data)
     if picture.mode in ("RGB", "YCbCr"):
         picture.draft("RGB", (MAX_SIDE, MAX_SIDE))
     width, height = picture.size
@@ -164,7 +164,7 @@ def decode_count() -> int:
     return _CACHE.decodes
 
 
-_CACHE = images._DecodeCache(16)  # each entry ≤ 1024² × 3 bytes
+_CACHE = images.DecodeCache(16)  # each entry ≤ 1024² × 3 bytes
 
 
 # ----------------------------------------------------------------------------
