@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from dlcore import transformer as tr
+from dlcore.transformer import tasks as tr_tasks
 
 
 def _mha(d_model: int, heads: int, seed: int = 0):
@@ -239,3 +240,27 @@ def test_char_model_trains_and_continues_text():
     a = np.asarray(model(ids[None]))[0, :5]
     b = np.asarray(model(changed[None]))[0, :5]
     np.testing.assert_allclose(a, b, atol=1e-5)
+
+
+def test_first_live_point_is_the_untrained_model_as_keras_evaluates_it():
+    config = tr.SequenceConfig(
+        length=5, d_model=16, d_ff=32, epochs=1, num_samples=200, lstm=False
+    )
+    events = []
+    result = tr.train_sequence(config, on_progress=events.append)
+    # the first event comes before any training, from a forward pass only
+    assert [e["epoch"] for e in events] == [0, 1]
+    x, y, x_val, y_val = tr.sequence_data(config)
+    oracle = tr_tasks.sequence_model(config)  # same seed: the same initial weights
+    loss, accuracy = oracle.evaluate(x_val, y_val, batch_size=len(x_val), verbose=0)
+    assert events[0]["val_loss"] == pytest.approx(loss, rel=1e-5)
+    assert events[0]["val_accuracy"] == pytest.approx(accuracy, abs=1e-6)
+    loss, accuracy = oracle.evaluate(x, y, batch_size=len(x), verbose=0)
+    assert events[0]["loss"] == pytest.approx(loss, rel=1e-5)
+    # an untrained 11-way classifier starts near ln 11
+    assert abs(events[0]["val_loss"] - np.log(tr_tasks.VOCAB_SIZE)) < 0.6
+    history = result.history
+    assert history.index.tolist() == [0, 1]
+    assert history.loc[0, "val_loss"] == pytest.approx(events[0]["val_loss"])
+    # the final metric is epoch 1's, not the untrained row's
+    assert result.metrics["transformer_val_accuracy"] == history.loc[1, "val_accuracy"]

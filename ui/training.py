@@ -502,7 +502,10 @@ def _watch(
         elif snap.events:
             event = snap.events[-1]
             text = t(
-                "train.running", lang, epoch=event["epoch"], epochs=event["epochs"]
+                "train.untrained" if event["epoch"] == 0 else "train.running",
+                lang,
+                epoch=event["epoch"],
+                epochs=event["epochs"],
             )
             if event.get("num_runs", 1) > 1:
                 run = t(
@@ -541,6 +544,8 @@ def _status_line(result: Any, lang: str, *, from_cache: bool) -> None:
         return
     history = getattr(result, "history", None)
     seconds = float(getattr(result, "wall_time", 0.0))
+    if history is not None and history.index.name == "epoch":
+        history = history[history.index > 0]  # epoch 0: the untrained model
     num_epochs = len(history) if history is not None else 0
     if history is not None and "run" in history:
         num_epochs = int(history.groupby("run").size().max())

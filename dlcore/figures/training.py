@@ -78,6 +78,9 @@ def curves_figure(
     chart does not rescale every update.
     """
     names = list(metrics) if metrics else curve_names(history)
+    epoch_values = history.get("epoch", history.index)
+    # An epoch-0 row is the untrained model (e.g. the Transformer page's).
+    start = 0 if len(history) and min(epoch_values) == 0 else 1
     fig = make_subplots(rows=1, cols=max(1, len(names)), horizontal_spacing=0.1)
     runs = list(dict.fromkeys(history["run"])) if "run" in history else [None]
     name_of = run_names or (lambda run: run_label(run, lang))
@@ -114,7 +117,7 @@ def curves_figure(
             theme.log_axis(fig, values, row=1, col=col)  # full-value labels
         fig.update_xaxes(
             title_text=t("common.epoch", lang),
-            range=[0.5, epochs + 0.5] if epochs else None,
+            range=[start - 0.5, epochs + 0.5] if epochs else None,
             row=1,
             col=col,
         )

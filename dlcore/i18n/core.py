@@ -52,6 +52,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Training: epoch {epoch} / {epochs}",
         "训练中：第 {epoch} / {epochs} 轮",
     ),
+    "train.untrained": (
+        "Epoch 0: the untrained model is measured; compiling the training step…",
+        "第 0 轮：已评估未训练的模型；正在编译训练步骤…",
+    ),
     "train.run_of": ("Run {run} / {runs}", "第 {run} / {runs} 次运行"),
     "train.finished": (
         "Trained {epochs} epochs in {seconds:.2f} s",

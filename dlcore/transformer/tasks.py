@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from dlcore import train
 from dlcore.topics import Preset
@@ -198,6 +199,43 @@ def _with_run(on_progress, run: str, run_index: int, num_runs: int):
     return forward
 
 
+def untrained_row(
+    model: Any, x: np.ndarray, y: np.ndarray, x_val: np.ndarray, y_val: np.ndarray
+) -> dict[str, float]:
+    """Epoch 0: the untrained model's loss and per-token accuracy.
+
+    ``x``, ``y`` (N, T) int token ids (and the validation pair likewise). The
+    loss is the model's compiled ``SparseCategoricalCrossentropy(from_logits=
+    True)`` averaged over every token, as ``model.evaluate`` reports it; an
+    untrained model's is near ln(vocabulary size). One forward pass each, no
+    tracing: it is the page's first live point, long before the first epoch's
+    compiled step is ready.
+
+    Returns:
+        ``{"loss", "accuracy", "val_loss", "val_accuracy"}`` (floats).
+    """
+    row = {}
+    for prefix, inputs, targets in (("", x, y), ("val_", x_val, y_val)):
+        logits = model(inputs, training=False)
+        row[prefix + "loss"] = float(model.loss(targets, logits))
+        hits = np.asarray(logits).argmax(-1) == targets
+        row[prefix + "accuracy"] = float(hits.mean())
+    return row
+
+
+def _from_epoch_zero(fit: train.FitResult, row: dict[str, float]) -> train.FitResult:
+    """``fit`` with the untrained model's row as epoch 0 of its history."""
+    first = pd.DataFrame([row], index=pd.RangeIndex(0, 1, name="epoch"))
+    return dataclasses.replace(fit, history=pd.concat([first, fit.history]))
+
+
+def _epoch_zero(model, data, epochs, on_progress) -> dict[str, float]:
+    row = untrained_row(model, *data)
+    if on_progress is not None:
+        on_progress({"epoch": 0, "epochs": epochs, **row})
+    return row
+
+
 def position_accuracy(model: Any, x: np.ndarray, y: np.ndarray) -> list[float]:
     """Per-position accuracy (T,) of ``model`` on ``(x, y)``."""
     logits = np.asarray(model(x, training=False))
@@ -213,7 +251,8 @@ def train_sequence(
     """Train the Transformer (and the LSTM) on the same data from one seed.
 
     Returns:
-        A ``train.TaskResult`` (history with a ``run`` column); ``metrics``:
+        A ``train.TaskResult`` (history with a ``run`` column; epoch 0 is the
+        untrained model, :func:`untrained_row`); ``metrics``:
         ``transformer_val_accuracy`` (per-token, last epoch) and
         ``lstm_val_accuracy``; ``artifacts``: ``num_params`` ({run: int}),
         ``position_accuracy`` ({run: (T,) list}), ``x_shown`` / ``y_shown``
@@ -223,9 +262,13 @@ def train_sequence(
     """
     x, y, x_val, y_val = sequence_data(config)
     runs = ["transformer"] + (["lstm"] if config.lstm else [])
-    fits, models = {}, {}
+    fits, models, untrained = {}, {}, {}
     for index, run in enumerate(runs):
         model = sequence_model(config) if run == "transformer" else lstm_model(config)
+        progress = _with_run(on_progress, run, index, len(runs))
+        untrained[run] = _epoch_zero(
+            model, (x, y, x_val, y_val), config.epochs, progress
+        )
         fits[run] = train.fit(
             model,
             x,
@@ -234,7 +277,7 @@ def train_sequence(
             batch_size=config.batch_size,
             validation_data=(x_val, y_val),
             seed=config.seed,
-            on_progress=_with_run(on_progress, run, index, len(runs)),
+            on_progress=progress,
             should_stop=should_stop,
         )
         models[run] = model
@@ -245,6 +288,7 @@ def train_sequence(
         for run, fit in fits.items()
         if len(fit.history)
     }
+    fits = {run: _from_epoch_zero(fit, untrained[run]) for run, fit in fits.items()}
     shown_x, shown_y = x_val[:NUM_SHOWN], y_val[:NUM_SHOWN]
     artifacts: dict[str, Any] = {
         "num_params": {run: int(m.count_params()) for run, m in models.items()},
@@ -391,13 +435,15 @@ def train_char(
     """Train the causal character model on the built-in text.
 
     Returns:
-        A ``train.TaskResult``; ``metrics``: ``val_accuracy`` (next-character
+        A ``train.TaskResult`` (history from epoch 0, the untrained model);
+        ``metrics``: ``val_accuracy`` (next-character
         accuracy on held-out windows), ``val_loss``; ``artifacts``:
         ``vocabulary``, ``num_params``, ``maps`` (attention on the first
         ``length`` characters of the text); ``weights``: the model's.
     """
     vocabulary, x, y, x_val, y_val = char_data(config)
     model = char_model(config, len(vocabulary), len(x))
+    untrained = _epoch_zero(model, (x, y, x_val, y_val), config.epochs, on_progress)
     fit = train.fit(
         model,
         x,
@@ -422,6 +468,7 @@ def train_char(
         "maps": attention_maps(model, first[0]),
         "language": config.language,
     }
+    fit = _from_epoch_zero(fit, untrained)
     return train.TaskResult.from_fit(fit, metrics=metrics, artifacts=artifacts)
 
 
