@@ -448,10 +448,10 @@ class TrainingService:
 
     def _train(self, job: _Job, worker: _Worker | None) -> _Worker | None:
         """Train ``job`` under the cache's cross-process lock; finish it."""
-        with _waiting_flag(job), self.cache.lock(job.key) as owned:
+        with _waiting_flag(job) as waiting, self.cache.lock(job.key) as owned:
             # owned is False: the lock's owner kept it too long; train anyway.
             del owned
-            job.lock_wait = False
+            waiting.end()  # not waiting any more: training (or reading) now
             cached = None if job.force else self.cache.get(job.key)
             if cached is not None:  # trained meanwhile by another process
                 self._finish(job, DONE, cached)
@@ -483,23 +483,41 @@ class TrainingService:
         return worker
 
 
+class _WaitingFlag:
+    """Sets ``job.lock_wait`` once ``after`` s have passed, unless :meth:`end`
+    came first (the lock was taken: the job trains, it no longer waits)."""
+
+    def __init__(self, job: _Job, after: float) -> None:
+        self._job, self._ended = job, False
+        self._guard = threading.Lock()
+        self._timer = threading.Timer(after, self._mark)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _mark(self) -> None:
+        with self._guard:
+            if self._ended:
+                return
+            self._job.lock_wait = True
+        self._job.notify()
+
+    def end(self) -> None:
+        self._timer.cancel()
+        with self._guard:
+            self._ended = True
+            self._job.lock_wait = False
+
+
 @contextlib.contextmanager
 def _waiting_flag(job: _Job, after: float = 0.5):
     """Mark ``job.lock_wait`` if taking the cache lock takes over ``after`` s
-    (another server process trains the same config)."""
-
-    def mark() -> None:
-        job.lock_wait = True
-        job.notify()
-
-    timer = threading.Timer(after, mark)
-    timer.daemon = True
-    timer.start()
+    (another server process trains the same config); call ``end()`` on the
+    yielded flag once the lock is taken."""
+    flag = _WaitingFlag(job, after)
     try:
-        yield
+        yield flag
     finally:
-        timer.cancel()
-        job.lock_wait = False
+        flag.end()
 
 
 def _progress_recorder(job: _Job) -> Callable[[dict[str, Any]], None]:

@@ -358,3 +358,30 @@ def test_budget_settings_come_from_the_environment(monkeypatch):
     monkeypatch.setenv("DLCORE_MAX_JOB_WALL", "nan")  # invalid: the default
     assert budget.max_job_seconds() == 12.5
     assert budget.max_job_wall() == budget.DEFAULT_MAX_JOB_WALL
+
+
+def test_a_training_longer_than_the_lock_wait_is_not_reported_as_waiting(service):
+    # Regression: the "another server process trains this" timer used to fire
+    # 0.5 s into every training, so the page said "waiting" for the whole run.
+    handle = service.submit(demo_task, DemoConfig(n=6, seconds_per_epoch=0.25))
+    seen = []
+    snap = handle.snapshot()
+    while not snap.finished:
+        seen.append((snap.state, snap.lock_wait, len(snap.events)))
+        snap = handle.wait(0.1)
+    assert snap.state == jobs.DONE
+    assert any(state == jobs.RUNNING and events for state, _, events in seen)
+    assert not any(lock_wait for _, lock_wait, _ in seen)
+    handle.release()
+
+
+def test_a_job_waiting_for_another_holder_of_the_lock_says_so(service):
+    config = DemoConfig(n=1)
+    key = jobs.result_key(jobs.task_name(demo_task), config, 0)
+    with service.cache.lock(key):  # another trainer of the same config
+        handle = service.submit(demo_task, config)
+        time.sleep(1.0)
+        assert handle.snapshot().lock_wait
+    snap = handle.wait_done(10)
+    assert snap.state == jobs.DONE and not snap.lock_wait
+    handle.release()
