@@ -101,7 +101,8 @@ def curves_figure(
                     x=list(x),
                     y=list(frame[prefix + name]),
                     name=label,
-                    mode="lines",
+                    # markers while short: a live chart's first point shows
+                    mode="lines+markers" if len(frame) < 30 else "lines",
                     line={
                         "dash": dash,
                         "color": theme.color(run_index if run else col - 1),
