@@ -32,6 +32,10 @@ pieces — so it is kept, made safe as follows:
   dead or reused), anyone takes over when the lease expired, and waiting gives
   up after ``DLCORE_LOCK_WAIT`` seconds (default 120), yielding ``False``.
 
+Several servers share results through Redis instead
+(``DLCORE_CACHE_URL=redis://host:port/db``, :mod:`dlcore.redis_cache`, with the
+same interface and guarantees); :func:`from_environment` picks the store.
+
 Keys are derived from a plain, frozen dataclass config, the task's dotted
 name and the task's own version (``Task.version`` in :mod:`dlcore.topics`), so
 a change to one topic's training invalidates only that task's results:
@@ -111,6 +115,59 @@ def result_key(task: str, config: Any, version: int = 0) -> str:
     }
     blob = json.dumps(payload, sort_keys=True).encode()
     return hashlib.sha256(blob).hexdigest()[:32]
+
+
+def open_cache(target: str | None, **options: Any) -> ResultCache:
+    """The result store ``target`` names, with ``options`` for its class.
+
+    A ``redis://``, ``rediss://`` or ``unix://`` URL gives a
+    :class:`dlcore.redis_cache.RedisCache` (shared by several servers; a
+    memory-only cache that says why when the ``redis`` client is not
+    installed), ``None``, ``""`` or ``"none"`` a memory-only cache, anything
+    else a :class:`ResultCache` in that folder.
+
+    >>> open_cache("none").status()["mode"]
+    'memory'
+    """
+    text = (target or "").strip()
+    if text.lower() in ("", "none"):
+        return ResultCache(None, **options)
+    scheme, sep, _ = text.partition("://")
+    if sep and scheme.lower() in ("redis", "rediss", "unix"):
+        try:
+            from dlcore.redis_cache import RedisCache
+        except ImportError as exc:
+            memory = ResultCache(None)
+            memory._reason = (
+                f"the redis client is missing ({exc}): "
+                "pip install -r requirements-scale.txt"
+            )
+            logger.error("result store %s: %s", scheme, memory._reason)
+            return memory
+        return RedisCache(text, **options)
+    return ResultCache(text, **options)
+
+
+def from_environment() -> ResultCache:
+    """The store the environment configures (what the app's service uses).
+
+    ``DLCORE_CACHE_URL`` (``redis://host:port/db``), when set, names a shared
+    Redis store: ``DLCORE_CACHE_TTL`` sets the seconds an unused entry lives
+    (default 7 days; ``0`` = until evicted) and ``DLCORE_CACHE_PREFIX`` its
+    key namespace (default ``dlcore:``). Otherwise ``DLCORE_CACHE_DIR`` names
+    the disk folder (default :data:`DEFAULT_DIR`; ``none`` = memory only).
+    """
+    url = os.environ.get("DLCORE_CACHE_URL", "").strip()
+    if not url:
+        return open_cache(os.environ.get("DLCORE_CACHE_DIR", DEFAULT_DIR))
+    options: dict[str, Any] = {}
+    ttl = _env_seconds("DLCORE_CACHE_TTL")
+    if ttl is not None:
+        options["ttl"] = ttl
+    prefix = os.environ.get("DLCORE_CACHE_PREFIX", "")
+    if prefix:
+        options["prefix"] = prefix
+    return open_cache(url, **options)
 
 
 class UnsafeEntry(Exception):
@@ -210,7 +267,8 @@ class ResultCache:
         return self._store
 
     def status(self) -> dict[str, Any]:
-        """``{"mode": "disk" | "memory", "directory": ..., "reason": ...}``."""
+        """``{"mode": "disk" | "memory", "directory": ..., "reason": ...}``
+        (:class:`dlcore.redis_cache.RedisCache`: ``"redis" | "memory"``)."""
         return {
             "mode": "disk" if self._store is not None else "memory",
             "directory": self.directory,
@@ -322,12 +380,12 @@ class ResultCache:
         try:
             got_local = local.acquire(timeout=wait)
             held = got_local
-            if got_local and self._store is not None:
-                lease = self._acquire(key, deadline)
+            if got_local:
+                lease = self._acquire(key, deadline)  # None: no shared store
                 held = lease is not False
             yield held
         finally:
-            if isinstance(lease, _Lease):
+            if lease is not None and lease is not False:
                 lease.release()
             if got_local:
                 local.release()
@@ -470,6 +528,21 @@ def _lock_wait() -> float:
     if not 0 <= value < float("inf"):
         logger.warning("ignoring DLCORE_LOCK_WAIT=%r", text)
         return DEFAULT_LOCK_WAIT
+    return value
+
+
+def _env_seconds(name: str) -> float | None:
+    """A finite, non-negative number of seconds from ``name`` (else ``None``)."""
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value < float("inf"):
+        logger.warning("ignoring %s=%r", name, text)
+        return None
     return value
 
 

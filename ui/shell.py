@@ -263,9 +263,10 @@ def _runtime_panel(lang: str) -> None:
             rows[t("runtime.service", lang)] = t("runtime.not_started", lang)
         else:
             store = stats["store"]
+            shared = {"disk": "runtime.store_disk", "redis": "runtime.store_redis"}
             rows[t("runtime.store", lang)] = (
-                t("runtime.store_disk", lang)
-                if store["mode"] == "disk"
+                t(shared[store["mode"]], lang)
+                if store["mode"] in shared
                 else t(
                     "runtime.store_memory", lang, reason=state.plain(store["reason"])
                 )

@@ -28,6 +28,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "runtime.store": ("Result store", "结果存储"),
     "runtime.store_disk": ("on disk", "磁盘"),
     "runtime.store_memory": ("memory only ({reason})", "仅内存（{reason}）"),
+    "runtime.store_redis": (
+        "shared by all servers (Redis)",
+        "所有服务器共享（Redis）",
+    ),
     # common words
     "common.epoch": ("epoch", "轮次"),
     "common.step": ("step", "步"),
