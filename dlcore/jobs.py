@@ -21,6 +21,10 @@ A class of 30 shares one server. :class:`TrainingService` makes that safe:
   trainings therefore run in worker *processes* that are replaced after
   ``tasks_per_worker`` tasks (``executor="process"``, the default).
   ``executor="thread"`` trains in the calling process (tests, notebooks).
+* **Past one server:** ``executor="ray"`` makes every training a Ray task and
+  keeps the jobs of all server processes in one registry on the Ray cluster
+  (``DLCORE_RAY_ADDRESS``), so identical configs train once cluster-wide; see
+  :mod:`dlcore.ray_jobs`. Ray is imported only then.
 
 A *task* is a module-level function ``fn(config, *, on_progress, should_stop)``
 returning a picklable result (usually :class:`dlcore.train.TaskResult`); the
@@ -212,7 +216,10 @@ class TrainingService:
     Args:
         cache: Where results are kept.
         max_workers: Trainings that may run at once.
-        executor: ``"process"`` (recycled worker processes) or ``"thread"``.
+        executor: ``"process"`` (recycled worker processes), ``"thread"`` or
+            ``"ray"`` (Ray tasks, one job registry per cluster; ``max_workers``
+            is then the cluster's CPU count and the queue always ``fair``; see
+            :mod:`dlcore.ray_jobs`).
         tasks_per_worker: Tasks a worker process runs before it is replaced.
         fair: Round-robin between owners (``False``: first come, first
             served, as before; kept to measure the difference).
@@ -230,9 +237,9 @@ class TrainingService:
         fair: bool = True,
         max_wall: float | None = None,
     ) -> None:
-        if executor not in ("process", "thread"):
+        if executor not in ("process", "thread", "ray"):
             raise ValueError(
-                f"executor must be 'process' or 'thread', got {executor!r}"
+                f"executor must be 'process', 'thread' or 'ray', got {executor!r}"
             )
         self.cache = cache
         self.executor = executor
@@ -249,9 +256,17 @@ class TrainingService:
         self._closed = False
         self.completed = 0
         self.restarts = self.timeouts = 0
+        self._ray = None
+        if executor == "ray":  # Ray queues, places and runs (dlcore.ray_jobs)
+            from dlcore import ray_jobs
+
+            self._ray = ray_jobs.RayBackend(
+                cache, tasks_per_worker=self.tasks_per_worker, max_wall=self.max_wall
+            )
+            max_workers = 0
         self._slots = [
             threading.Thread(target=self._slot_loop, name=f"trainer-{i}", daemon=True)
-            for i in range(max(1, max_workers))
+            for i in range(max_workers if self._ray else max(1, max_workers))
         ]
         for slot in self._slots:
             slot.start()
@@ -285,6 +300,12 @@ class TrainingService:
             cached = self.cache.get(key)
             if cached is not None:
                 return Handle(self, None, cached)
+        if self._ray is not None:
+            if self._closed:
+                raise RuntimeError("the training service has been shut down")
+            return self._ray.submit(
+                key, task, config, force=force, owner=owner, idle_only=idle_only
+            )
         with self._lock:
             if self._closed:
                 raise RuntimeError("the training service has been shut down")
@@ -322,6 +343,8 @@ class TrainingService:
             return order.index(job) + (self._running >= len(self._slots))
 
     def stats(self) -> dict[str, int]:
+        if self._ray is not None:  # the whole cluster's counters
+            return {**self._ray.stats(), "cached": len(self.cache)}
         with self._lock:
             return {
                 "running": self._running,
