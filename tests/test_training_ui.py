@@ -174,3 +174,35 @@ def test_pages_that_train_nothing_never_build_the_service(app_test, monkeypatch)
     assert "not started (this page trains nothing)" in runtime
     at = app_test("playground")
     assert built  # a training page asks for it (and the failure shows)
+
+
+def _small_script():
+    from dlcore import jobs
+    from ui import training
+
+    training.run_task(
+        jobs.demo_task, jobs.DemoConfig(n=2), lang="en", key="demo", pin=False
+    )
+
+
+def test_a_discarded_stored_result_is_said_on_the_page(tmp_path, monkeypatch):
+    import diskcache
+    from streamlit.testing.v1 import AppTest
+
+    from ui import training
+
+    folder = str(tmp_path / "store")
+    results = cache.ResultCache(folder)
+    key = cache.result_key(jobs.task_name(jobs.demo_task), jobs.DemoConfig(n=2))
+    tamper = diskcache.Cache(folder)  # anyone who can write the folder
+    tamper.set(key, b"not a stored result")
+    tamper.close()
+    service = jobs.TrainingService(results, executor="thread")
+    monkeypatch.setattr(training, "service", lambda: service)
+    try:
+        at = AppTest.from_function(_small_script, default_timeout=60).run()
+    finally:
+        service.shutdown()
+    assert not at.exception
+    assert any("could not be read safely" in i.value for i in at.info)
+    assert results.get(key) == 4  # trained again and stored as data

@@ -44,15 +44,20 @@ _BUILT: list[jobs.TrainingService] = []  # the service, once a page built it
 def service() -> jobs.TrainingService:
     """The process-wide training service (configured by environment variables).
 
-    ``DLCORE_CACHE_DIR`` (``none`` = memory only), ``DLCORE_MAX_TRAININGS``
-    (trainings at once, default 1), ``DLCORE_EXECUTOR`` (``process`` or
-    ``thread``), ``DLCORE_TASKS_PER_WORKER`` (worker recycling, default 40),
+    The result store (:func:`dlcore.cache.from_environment`):
+    ``DLCORE_CACHE_URL`` (``redis://host:port/db``, shared by several servers;
+    ``DLCORE_CACHE_TTL``, ``DLCORE_CACHE_PREFIX``) if set, else
+    ``DLCORE_CACHE_DIR`` (``none`` = memory only); ``DLCORE_MAX_TRAININGS``
+    (trainings at once, default 1; with Ray the cluster's CPUs decide),
+    ``DLCORE_EXECUTOR`` (``process``, ``thread`` or ``ray``: then
+    ``DLCORE_RAY_ADDRESS``, empty = a local Ray, and ``DLCORE_RAY_NAMESPACE``,
+    see :mod:`dlcore.ray_jobs`), ``DLCORE_TASKS_PER_WORKER`` (worker
+    recycling, default 40; Ray's ``max_calls``),
     ``DLCORE_MAX_JOB_WALL`` (seconds before a training is stopped, default
     180); ``DLCORE_MAX_JOB_SECONDS`` is the budget :func:`run_task` applies.
     """
-    directory = os.environ.get("DLCORE_CACHE_DIR", cache.DEFAULT_DIR)
     svc = jobs.TrainingService(
-        cache.ResultCache(None if directory.lower() == "none" else directory),
+        cache.from_environment(),
         max_workers=int(os.environ.get("DLCORE_MAX_TRAININGS", "1")),
         executor=os.environ.get("DLCORE_EXECUTOR", "process"),
         tasks_per_worker=int(os.environ.get("DLCORE_TASKS_PER_WORKER", "40")),
@@ -175,10 +180,11 @@ def run_task(
         with slot.container():
             _over_budget(task, config, estimate, limit, lang=lang, key=key)
         return None
-    rejected = _rejected(svc, fn, config)
     handle = svc.submit(
         fn, config, force=retrain, owner=_session_id(), idle_only=idle_only
     )
+    # after submit: its cache read is what discards an entry that is not data
+    rejected = _rejected(svc, fn, config)
     # From here on every path releases the handle: a rerun or stop raised by
     # any Streamlit call below must not leave a job training for nobody.
     try:
@@ -238,6 +244,8 @@ def _show(
             )
         _clear(slot)  # the final drawing may have fewer elements
     with slot.container():
+        if rejected:  # said again: the live view above was cleared
+            st.info(t("jobs.rejected", lang), icon=":material/info:")
         if snap.restarted:
             st.info(t("jobs.restarted", lang), icon=":material/restart_alt:")
         if snap.timed_out:
