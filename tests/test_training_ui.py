@@ -206,3 +206,27 @@ def test_a_discarded_stored_result_is_said_on_the_page(tmp_path, monkeypatch):
     assert not at.exception
     assert any("could not be read safely" in i.value for i in at.info)
     assert results.get(key) == 4  # trained again and stored as data
+
+
+@pytest.mark.parametrize("where", ["service", "submit"])
+def test_an_unreachable_training_service_is_a_message(where, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from ui import training
+
+    def down(*args, **kwargs):
+        raise ConnectionError("Ray cluster at 10.0.0.9:6379 is not reachable")
+
+    service = jobs.TrainingService(cache.ResultCache(None), executor="thread")
+    monkeypatch.setattr(service, "submit", down)
+    monkeypatch.setattr(training, "service", down if where == "service" else service)
+    if where == "submit":
+        monkeypatch.setattr(training, "service", lambda: service)
+    try:
+        at = AppTest.from_function(_small_script, default_timeout=60).run()
+    finally:
+        service.shutdown()
+    assert not at.exception
+    (error,) = at.error
+    shown = error.value.replace("\\", "")  # the error text is escaped, not Markdown
+    assert "cannot be reached" in shown and "10.0.0.9:6379" in shown

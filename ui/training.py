@@ -15,6 +15,7 @@ idle. The queue is fair between browser sessions (the ``owner`` of a job).
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -27,6 +28,8 @@ from dlcore import budget, cache, compare, jobs, topics
 from dlcore.figures import training as training_figures
 from dlcore.i18n import t
 from ui import charts, state
+
+logger = logging.getLogger(__name__)
 
 #: Redraw the live chart at most this often (seconds).
 LIVE_REDRAW_SECONDS = 0.3
@@ -165,7 +168,11 @@ def run_task(
         t("train.retrain", lang), key=f"{key}_retrain", icon=":material/refresh:"
     )
     slot = st.empty()
-    svc = service()
+    try:
+        svc = service()
+    except Exception as exc:  # e.g. DLCORE_EXECUTOR=ray and no cluster reachable
+        _unavailable(slot, exc, lang)
+        return None
     task = topics.task_for(fn)
     estimate = budget.estimate_seconds(task, config) if task is not None else None
     limit = budget.max_job_seconds()
@@ -180,9 +187,13 @@ def run_task(
         with slot.container():
             _over_budget(task, config, estimate, limit, lang=lang, key=key)
         return None
-    handle = svc.submit(
-        fn, config, force=retrain, owner=_session_id(), idle_only=idle_only
-    )
+    try:
+        handle = svc.submit(
+            fn, config, force=retrain, owner=_session_id(), idle_only=idle_only
+        )
+    except Exception as exc:  # the Ray cluster went away: a message, no traceback
+        _unavailable(slot, exc, lang)
+        return None
     # after submit: its cache read is what discards an entry that is not data
     rejected = _rejected(svc, fn, config)
     # From here on every path releases the handle: a rerun or stop raised by
@@ -286,6 +297,13 @@ def _session_id() -> str | None:
 
     ctx = get_script_run_ctx()
     return getattr(ctx, "session_id", None)
+
+
+def _unavailable(slot: Any, exc: Exception, lang: str) -> None:
+    logger.warning("training service unavailable: %s: %s", type(exc).__name__, exc)
+    error = state.plain(f"{type(exc).__name__}: {exc}"[:300])
+    with slot.container():
+        st.error(t("jobs.unavailable", lang, error=error), icon=":material/cloud_off:")
 
 
 def _rejected(svc: jobs.TrainingService, fn: Callable[..., Any], config: Any) -> bool:

@@ -50,4 +50,9 @@ STRINGS: dict[str, tuple[str, str]] = {
         "discarded; training again.",
         "这些设置的已存结果无法安全读取，已被丢弃；正在重新训练。",
     ),
+    "jobs.unavailable": (
+        "The training service cannot be reached right now ({error}). Nothing was "
+        "trained; try again in a minute, or ask the teacher to check the server.",
+        "暂时无法连接训练服务（{error}），本次没有训练。请稍后再试，或请老师检查服务器。",
+    ),
 }
