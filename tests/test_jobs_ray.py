@@ -15,9 +15,13 @@ import uuid
 
 import pytest
 import ray  # requirements-scale.txt
+from redis_server import redis_server
 
 from dlcore import cache, jobs
 from dlcore.jobs import DemoConfig, demo_task
+from dlcore.redis_cache import RedisCache
+
+__all__ = ["redis_server"]  # the fixture
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -357,3 +361,36 @@ def test_a_lost_registry_ends_the_view_with_an_error_not_a_hang(replicas):
     fresh = again.submit(demo_task, DemoConfig(n=2))
     assert fresh.wait_done(30).result == 4
     fresh.release()
+
+
+def test_the_deployment_path_ray_and_redis_trains_once_and_refuses_tampering(
+    replicas, redis_server
+):
+    """What deploy/ runs: replicas on one Ray cluster, results in one Redis."""
+    import redis
+
+    a = replicas(RedisCache(redis_server.url))
+    b = replicas(RedisCache(redis_server.url))
+    before = a.stats()["completed"]  # the cluster's count (earlier tests too)
+    config = DemoConfig(n=5, seconds_per_epoch=0.05)
+    first, second = a.submit(demo_task, config), b.submit(demo_task, config)
+    assert first.wait_done(60).result == second.wait_done(60).result == 10
+    assert a.stats()["completed"] == before + 1
+    first.release()
+    second.release()
+    _until(lambda: _drained(a))
+    later = replicas(RedisCache(redis_server.url))  # a third replica, later
+    snap = later.submit(demo_task, config).snapshot()
+    assert snap.from_cache and snap.result == 10
+    assert a.stats()["completed"] == before + 1  # trained once across the three
+    # an entry changed in Redis is refused, with the reason, and trained again
+    key = cache.result_key(jobs.task_name(demo_task), config)
+    raw = redis.Redis.from_url(redis_server.url)
+    (name,) = [k for k in raw.scan_iter() if k.decode().endswith(key)]
+    raw.set(name, b"\x80\x04K\x0c.")  # pickle.dumps(12): not our data format
+    fresh = replicas(RedisCache(redis_server.url))
+    retrained = fresh.submit(demo_task, config)
+    assert not retrained.snapshot().from_cache
+    assert "unreadable" in fresh.cache.rejected(key)
+    assert retrained.wait_done(60).result == 10
+    retrained.release()
