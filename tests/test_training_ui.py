@@ -230,3 +230,23 @@ def test_an_unreachable_training_service_is_a_message(where, monkeypatch):
     (error,) = at.error
     shown = error.value.replace("\\", "")  # the error text is escaped, not Markdown
     assert "cannot be reached" in shown and "10.0.0.9:6379" in shown
+
+
+def test_a_store_that_is_down_is_said_and_the_run_still_trains(monkeypatch):
+    from redis_server import free_port
+    from streamlit.testing.v1 import AppTest
+
+    from dlcore.redis_cache import RedisCache
+    from ui import training
+
+    down = RedisCache(f"redis://127.0.0.1:{free_port()}/0")  # nothing listens
+    service = jobs.TrainingService(down, executor="thread")
+    monkeypatch.setattr(training, "service", lambda: service)
+    try:
+        at = AppTest.from_function(_small_script, default_timeout=60).run()
+    finally:
+        service.shutdown()
+    assert not at.exception and not at.error
+    assert any("Trained" in c.value for c in at.caption)
+    shown = [c.value.replace("\\", "") for c in at.caption]
+    assert any("result store is unavailable" in c and "Redis" in c for c in shown)

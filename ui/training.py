@@ -273,6 +273,7 @@ def _show(
         if getattr(result, "status", "finished") == "finished":
             st.session_state.setdefault(_LAST, {})[key] = (config, result)
         _status_line(result, lang, from_cache=snap.from_cache)
+        _store_problem(lang)
         if render is not None:
             render(config, result, "final")
         history = getattr(result, "history", None)
@@ -297,6 +298,14 @@ def _session_id() -> str | None:
 
     ctx = get_script_run_ctx()
     return getattr(ctx, "session_id", None)
+
+
+def _store_problem(lang: str) -> None:
+    """Say so when the configured result store is down, full or unsafe (the
+    run was trained and shown, but is not kept for the class)."""
+    reason = service().cache.status().get("reason")
+    if reason:
+        st.caption(t("jobs.store_down", lang, reason=state.plain(str(reason)[:300])))
 
 
 def _unavailable(slot: Any, exc: Exception, lang: str) -> None:

@@ -50,6 +50,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "discarded; training again.",
         "这些设置的已存结果无法安全读取，已被丢弃；正在重新训练。",
     ),
+    "jobs.store_down": (
+        "Not kept for the class: the result store is unavailable ({reason}), so "
+        "each run trains anew until it is back.",
+        "未为全班保存：结果存储暂不可用（{reason}），恢复之前每次都会重新训练。",
+    ),
     "jobs.unavailable": (
         "The training service cannot be reached right now ({error}). Nothing was "
         "trained; try again in a minute, or ask the teacher to check the server.",
