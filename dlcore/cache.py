@@ -300,15 +300,7 @@ class ResultCache:
         except _STORE_FAULTS as exc:
             self._broken(exc)
             return None
-        if blob is None:
-            return None
-        try:
-            value = store.decode(blob)
-        except store.FormatError as exc:
-            self._reject(disk, key, f"unreadable entry: {exc}")
-            return None
-        self._remember(key, value)
-        return value
+        return self._decoded(disk, key, blob)
 
     def put(self, key: str, value: Any) -> None:
         """Store ``value`` in memory and on disk (a failed write only logs)."""
@@ -392,6 +384,19 @@ class ResultCache:
             self._drop_key_lock(key)
 
     # --- internals -------------------------------------------------------------------
+
+    def _decoded(self, where: Any, key: str, blob: bytes | None) -> Any | None:
+        """``blob`` read from ``where`` as data, remembered; an entry that is
+        not in :mod:`dlcore.store`'s format is rejected (deleted, with why)."""
+        if blob is None:
+            return None
+        try:
+            value = store.decode(blob)
+        except store.FormatError as exc:
+            self._reject(where, key, f"unreadable entry: {exc}")
+            return None
+        self._remember(key, value)
+        return value
 
     def _remember(self, key: str, value: Any) -> None:
         with self._lock:

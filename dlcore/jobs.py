@@ -90,6 +90,16 @@ def resolve_task(name: str) -> TaskFn:
     return obj
 
 
+def wait_done(handle: Any, timeout: float) -> Snapshot:
+    """Wait up to ``timeout`` s for ``handle``'s job to finish (any handle with
+    ``snapshot()`` and ``wait(timeout)``); the last snapshot."""
+    deadline = time.monotonic() + timeout
+    snap = handle.snapshot()
+    while not snap.finished and time.monotonic() < deadline:
+        snap = handle.wait(min(0.2, deadline - time.monotonic()))
+    return snap
+
+
 @dataclasses.dataclass
 class Snapshot:
     """What a viewer sees of a job at one moment."""
@@ -188,11 +198,7 @@ class Handle:
         return self.snapshot()
 
     def wait_done(self, timeout: float) -> Snapshot:
-        deadline = time.monotonic() + timeout
-        snap = self.snapshot()
-        while not snap.finished and time.monotonic() < deadline:
-            snap = self.wait(min(0.2, deadline - time.monotonic()))
-        return snap
+        return wait_done(self, timeout)
 
     def release(self) -> None:
         """Stop watching; a job nobody watches any more is cancelled.

@@ -577,11 +577,9 @@ class RayHandle:
         return self._poll(max(0.0, timeout))
 
     def wait_done(self, timeout: float) -> Any:
-        deadline = time.monotonic() + timeout
-        snap = self.snapshot()
-        while not snap.finished and time.monotonic() < deadline:
-            snap = self.wait(min(0.2, deadline - time.monotonic()))
-        return snap
+        from dlcore.jobs import wait_done
+
+        return wait_done(self, timeout)
 
     def release(self) -> None:
         """Stop watching; a job nobody watches any more is cancelled."""

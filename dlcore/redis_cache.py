@@ -187,15 +187,7 @@ class RedisCache(ResultCache):
             self._fault(exc)
             return None
         self._answered()
-        if blob is None:
-            return None
-        try:
-            value = store.decode(blob)
-        except store.FormatError as exc:
-            self._reject(client, key, f"unreadable entry: {exc}")
-            return None
-        self._remember(key, value)
-        return value
+        return self._decoded(client, key, blob)
 
     def put(self, key: str, value: Any) -> None:
         """Store ``value`` in memory and in Redis (a failed write only logs)."""
