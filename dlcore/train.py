@@ -6,15 +6,17 @@ every new model. For the small models of a lesson that overhead *is* the
 training time. :func:`fit` instead runs several epochs per call of one
 ``tf.function`` that loops over the model's own ``train_step`` and
 ``test_step``, so the loss, metrics, regularisation losses and dropout /
-batch-norm behaviour are exactly Keras's. Dense-only models (MLPs) run that
-loop compiled with XLA by default (see :func:`prefers_xla`), which fuses
-their many tiny ops: a re-run is then within a few × of a hand-written
-whole-run XLA loop (``bench/trainer.py``).
+batch-norm behaviour are exactly Keras's. With ``jit_compile=None``,
+Dense-only models (MLPs) run that loop compiled with XLA (see
+:func:`prefers_xla`), which fuses their many tiny ops: a re-run is then at the
+speed of a hand-written whole-run XLA loop (``bench/trainer.py``).
 
 The traced function is kept per *architecture* (layers, compile settings,
 data shapes, batch size), on a private twin of the model. Moving a slider —
-new initial weights, learning rate, seed or data of the same shape — reuses
-it: the student's weights are copied into the twin, trained, and copied back.
+new initial weights, learning rate, seed, epochs or data of the same shape —
+reuses it: the student's weights are copied into the twin, trained, and copied
+back. For models :func:`can_pad` accepts, data of another size reuse it too
+(they are padded to a :func:`capacity` and the partial batch is masked).
 
 Example:
     >>> import keras, numpy as np
@@ -51,6 +53,7 @@ from dlcore import runtime
 
 tf = runtime.tf()
 import keras  # noqa: E402  (after runtime configured TensorFlow)
+from keras.src.losses import loss as _keras_loss  # noqa: E402
 
 ProgressFn = Callable[[dict[str, Any]], None]
 StopFn = Callable[[], bool]
@@ -58,8 +61,11 @@ StopFn = Callable[[], bool]
 #: Epochs per compiled call are chosen so a call lasts about this long, which
 #: is how often ``on_progress`` hears from a running fit.
 TARGET_CALL_SECONDS = 0.25
-#: Static upper bound on epochs per call (the shape of the per-call order array).
+#: Static upper bound on epochs per call (the shape of the per-call order array)
+#: for large data sets; small ones get up to :data:`MAX_EPOCHS_PER_CALL_SMALL`
+#: (the order array stays under ~1 MB), so a re-run of a small MLP is one call.
 MAX_EPOCHS_PER_CALL = 32
+MAX_EPOCHS_PER_CALL_SMALL = 512
 #: Compiled runners kept per process (least recently used are dropped).
 MAX_RUNNERS = 16
 
@@ -192,14 +198,14 @@ def fit(
         should_stop: Polled between compiled calls; returning True ends the
             run with status ``"cancelled"``.
         jit_compile: Compile the loop with XLA (slower to compile, much
-            faster per epoch). ``False`` (the default): the graph loop, whose
-            first run of a new architecture is ~1 s cheaper (what a student
-            feels on every width change; ``bench/trainer.py``). ``None``
-            chooses by model kind: XLA for models made only of
-            :data:`XLA_LAYERS` (the MLPs: ~3× faster re-runs), the graph loop
-            otherwise (convolutions, recurrent layers, dropout, …); if XLA
-            cannot compile a model it chose itself, the fit falls back to the
-            graph loop.
+            faster per epoch). ``False`` (the default): the graph loop.
+            ``None`` chooses by model kind: XLA for models made only of
+            :data:`XLA_LAYERS` (the MLPs: re-runs at the speed of a
+            hand-written whole-run XLA loop, a first run ~0.2 s dearer than
+            the graph loop's; ``bench/trainer.py``), the graph loop otherwise
+            (convolutions, recurrent layers, dropout, …); if XLA cannot
+            compile a model it chose itself, the fit falls back to the graph
+            loop.
         snapshot_epochs: Epochs (1…``epochs``) after which ``on_snapshot`` gets
             the weights; compiled calls end at these epochs, so a replay costs
             one weight read per snapshot instead of one ``fit`` per epoch.
@@ -289,6 +295,32 @@ _RUNNERS_LOCK = threading.Lock()
 #: by 2e-3; the LSTM compiles 4× longer for no clear re-run gain.
 XLA_LAYERS = frozenset({"InputLayer", "Dense", "Activation"})
 
+#: Layers that treat every sample on its own, with no random numbers and no
+#: masks: a batch padded with zero samples gives the real samples the same
+#: outputs and gradients (see :func:`can_pad`). Batch norm (batch statistics),
+#: dropout (its random draws depend on the batch size) and masking layers
+#: (Keras rescales a masked loss by its valid count) are not among them.
+PAD_LAYERS = XLA_LAYERS | {
+    "Conv1D",
+    "Conv2D",
+    "MaxPooling1D",
+    "MaxPooling2D",
+    "AveragePooling1D",
+    "AveragePooling2D",
+    "GlobalAveragePooling1D",
+    "GlobalAveragePooling2D",
+    "GlobalMaxPooling1D",
+    "GlobalMaxPooling2D",
+    "Flatten",
+    "Reshape",
+    "LSTM",
+    "GRU",
+    "SimpleRNN",
+    "LSTMCell",
+    "GRUCell",
+    "SimpleRNNCell",
+}
+
 
 def prefers_xla(model: keras.Model) -> bool:
     """True when :func:`fit` compiles ``model``'s loop with XLA by default.
@@ -326,7 +358,10 @@ def _get_runner(
     validation_data: tuple[np.ndarray, np.ndarray] | None,
     jit_compile: bool,
 ) -> tuple[_Runner, bool]:
-    key = architecture_key(model, x, y, batch_size, validation_data, jit_compile)
+    padded = can_pad(model)
+    key = architecture_key(
+        model, x, y, batch_size, validation_data, jit_compile, padded=padded
+    )
     with _RUNNERS_LOCK:
         runner = _RUNNERS.get(key) if key else None
         if runner is not None:
@@ -334,7 +369,14 @@ def _get_runner(
             return runner, False
     try:
         runner = _Runner(
-            model, x, y, batch_size, validation_data, jit_compile, twin=bool(key)
+            model,
+            x,
+            y,
+            batch_size,
+            validation_data,
+            jit_compile,
+            twin=bool(key),
+            padded=padded,
         )
     except Exception:
         if not key:
@@ -343,7 +385,14 @@ def _get_runner(
         # function that is not registered with Keras): train it directly.
         key = None
         runner = _Runner(
-            model, x, y, batch_size, validation_data, jit_compile, twin=False
+            model,
+            x,
+            y,
+            batch_size,
+            validation_data,
+            jit_compile,
+            twin=False,
+            padded=False,
         )
     if key:
         with _RUNNERS_LOCK:
@@ -353,6 +402,60 @@ def _get_runner(
     return runner, True
 
 
+def capacity(num_samples: int, batch_size: int) -> int:
+    """Rows a padded runner holds for ``num_samples`` samples: the whole
+    batches they need, rounded up to a power of two, so that data sets of
+    many sizes share one compiled loop.
+
+    >>> capacity(512, 32), capacity(384, 32), capacity(500, 32), capacity(3, 32)
+    (512, 512, 512, 32)
+    """
+    rows = -(-num_samples // batch_size) * batch_size
+    return max(batch_size, 1 << (rows - 1).bit_length())
+
+
+def can_pad(model: keras.Model) -> bool:
+    """True when a new data size can reuse ``model``'s compiled loop.
+
+    The data are then padded to :func:`capacity` rows and the true counts
+    are tensors; the partial last batch is padded too and weighted so that its
+    loss is the mean over its real samples and its metrics count only those
+    (what ``model.fit`` computes on the short batch). This holds for models
+    whose layers treat samples independently (:data:`PAD_LAYERS`: no batch
+    norm, no dropout, no masks) with one output and one of Keras' losses
+    reduced by ``sum_over_batch_size``; any other model is traced again for
+    a new size. A padded loop also traces one training step instead of two
+    (whole and partial batch), which makes a first run cheaper.
+    """
+    if type(model).__name__ not in ("Sequential", "Functional"):
+        return False
+    layers = list(model._flatten_layers(include_self=False))
+    if not layers or any(type(la).__name__ not in PAD_LAYERS for la in layers):
+        return False
+    if any(getattr(la, "stateful", False) for la in layers):
+        return False  # a stateful RNN carries its batch's rows to the next batch
+    if len(getattr(model, "outputs", None) or ()) != 1:
+        return False
+    try:
+        if (model.get_compile_config() or {}).get("loss_weights"):
+            return False
+    except Exception:
+        return False
+    loss = getattr(model, "loss", None)
+    if isinstance(loss, (list, tuple)) and len(loss) == 1:
+        loss = loss[0]
+    if isinstance(loss, str):
+        return True
+    # Keras' own losses give one value per sample; a custom one may average
+    # over the (padded) batch itself.
+    modules = (getattr(type(loss), "__module__", ""), getattr(loss, "__module__", ""))
+    if not any(str(module).startswith("keras.") for module in modules):
+        return False
+    if isinstance(loss, keras.losses.Loss):
+        return loss.reduction == "sum_over_batch_size"
+    return callable(loss)
+
+
 def architecture_key(
     model: keras.Model,
     x: np.ndarray,
@@ -360,14 +463,17 @@ def architecture_key(
     batch_size: int,
     validation_data: tuple[np.ndarray, np.ndarray] | None,
     jit_compile: bool,
+    *,
+    padded: bool = False,
 ) -> str | None:
     """A string that is equal for models that can share one compiled graph.
 
     Layer names, initializers and seeds are left out (weights and random
     states are copied into the twin before each run); a float learning rate
-    is left out too (it is a variable). Returns ``None`` when the model cannot
-    be described (e.g. a custom, unserialisable loss): such a model is trained
-    directly, without reuse.
+    is left out too (it is a variable); with ``padded`` (see :func:`can_pad`)
+    the number of samples is replaced by its :func:`capacity`. Returns
+    ``None`` when the model cannot be described (e.g. a custom, unserialisable
+    loss): such a model is trained directly, without reuse.
     """
     try:
         raw = model.get_config()
@@ -378,9 +484,11 @@ def architecture_key(
             optimizer.pop("learning_rate")
         compile_config["optimizer"] = optimizer
         compile_config = _canonical(compile_config, {})
-        shapes = [_spec(a) for a in (x, y)]
+        rows = capacity(len(x), batch_size) if padded else None
+        shapes = [_spec(a, rows) for a in (x, y)]
         if validation_data is not None:
-            shapes += [_spec(a) for a in validation_data]
+            rows = capacity(len(validation_data[0]), batch_size) if padded else None
+            shapes += [_spec(a, rows) for a in validation_data]
         payload = {
             "class": type(model).__name__,
             "model": model_config,
@@ -388,14 +496,18 @@ def architecture_key(
             "shapes": shapes,
             "batch_size": batch_size,
             "jit": jit_compile,
+            "padded": padded,
         }
         return json.dumps(payload, sort_keys=True, default=repr)
     except Exception:  # any model we cannot describe is simply not reused
         return None
 
 
-def _spec(array: np.ndarray) -> list:
-    return [list(array.shape), str(array.dtype)]
+def _spec(array: np.ndarray, rows: int | None = None) -> list:
+    shape = list(array.shape)
+    if rows is not None:
+        shape[0] = rows
+    return [shape, str(array.dtype)]
 
 
 def _layer_names(model: keras.Model) -> dict[str, str]:
@@ -450,6 +562,27 @@ def _canonical(value: Any, names: Mapping[str, str]) -> Any:
     return value
 
 
+@tf.function(reduce_retracing=True)
+def _assign_all(targets, values) -> None:
+    """``target.assign(value)`` for each pair, in one graph call (a per-variable
+    eager assign costs ~0.1 ms; an MLP with Adam has ~20 variables)."""
+    for target, value in zip(targets, values, strict=True):
+        target.assign(value)
+
+
+@tf.function(reduce_retracing=True)
+def _read_all(variables):
+    return [tf.identity(v) for v in variables]
+
+
+#: Attribute of an unbuilt Keras optimizer holding its state after a fit.
+_STATE = "_dlcore_state"
+
+
+def _tf_variables(variables: Iterable[Any]) -> list[Any]:
+    return [getattr(v, "value", v) for v in variables]
+
+
 class _Runner:
     """One compiled training loop for one architecture, on its own twin model."""
 
@@ -462,6 +595,7 @@ class _Runner:
         validation_data: tuple[np.ndarray, np.ndarray] | None,
         jit_compile: bool,
         twin: bool,
+        padded: bool = False,
     ) -> None:
         self.lock = threading.Lock()
         self.is_twin = twin
@@ -471,13 +605,24 @@ class _Runner:
         else:
             self.model = model
         self.batch_size = batch_size
+        self.padded = padded
+        self.has_val = validation_data is not None
         self.num_samples = len(x)
         self.num_val = 0 if validation_data is None else len(validation_data[0])
+        if padded:
+            self.rows = capacity(self.num_samples, batch_size)
+            self.val_rows = capacity(self.num_val, batch_size) if self.has_val else 0
+        else:
+            self.rows, self.val_rows = self.num_samples, self.num_val
+        self.max_epochs = max(
+            MAX_EPOCHS_PER_CALL,
+            min(MAX_EPOCHS_PER_CALL_SMALL, (1 << 18) // max(self.rows, 1)),
+        )
         for m in (model, self.model):
             if m.optimizer is not None:
                 m._symbolic_build(data_batch=(x[:batch_size], y[:batch_size]))
         self.initial_optimizer_state = [
-            v.numpy() for v in self.model.optimizer.variables
+            tf.constant(v.numpy()) for v in self.model.optimizer.variables
         ]
         self.metric_names = list(self.model.get_metrics_result().keys())
         self.per_epoch_seconds: float | None = None
@@ -491,45 +636,87 @@ class _Runner:
     def load_from(self, model: keras.Model) -> None:
         if not self.is_twin:
             return
-        for target, source in zip(self.model.variables, model.variables, strict=True):
-            target.assign(source)
+        targets = _tf_variables(self.model.variables)
+        values = _tf_variables(model.variables)
         source_opt, target_opt = model.optimizer, self.model.optimizer
+        targets += _tf_variables(target_opt.variables)
         if source_opt.built and int(source_opt.iterations.numpy()) > 0:
-            for target, source in zip(
-                target_opt.variables, source_opt.variables, strict=True
-            ):
-                target.assign(source)
+            values += _tf_variables(source_opt.variables)
+        elif getattr(source_opt, _STATE, None) is not None:
+            values += getattr(source_opt, _STATE)
         else:
-            for variable, value in zip(
-                target_opt.variables, self.initial_optimizer_state, strict=True
-            ):
-                variable.assign(value)
+            values += self.initial_optimizer_state
         learning_rate = getattr(source_opt, "_learning_rate", None)
         if isinstance(learning_rate, keras.Variable):
-            target_opt._learning_rate.assign(learning_rate.value)
+            targets.append(target_opt._learning_rate.value)
+            values.append(learning_rate.value)
+        _assign_all(targets, values)
 
     def store_into(self, model: keras.Model) -> None:
+        """Copy the trained weights into ``model``; the optimizer's state too
+        when its optimizer is built. An unbuilt one (a model made for this
+        fit, the usual case) keeps the state as tensors instead, which a later
+        ``fit`` of the model continues from: building Keras' optimizer
+        variables would cost a re-run of a small MLP a third of its time."""
         if not self.is_twin:
             return
-        for target, source in zip(model.variables, self.model.variables, strict=True):
-            target.assign(source)
-        if not model.optimizer.built:
-            model.optimizer.build(model.trainable_variables)
-        for target, source in zip(
-            model.optimizer.variables, self.model.optimizer.variables, strict=True
-        ):
-            target.assign(source)
+        targets, values = list(model.variables), list(self.model.variables)
+        if model.optimizer.built:
+            targets += model.optimizer.variables
+            values += self.model.optimizer.variables
+        else:
+            state = _read_all(_tf_variables(self.model.optimizer.variables))
+            setattr(model.optimizer, _STATE, state)
+        _assign_all(_tf_variables(targets), _tf_variables(values))
 
     # -- the compiled loop ----------------------------------------------------
 
-    def _epochs(self, x, y, x_val, y_val, orders, num_epochs):
-        """Run ``num_epochs`` (≤ MAX_EPOCHS_PER_CALL) epochs; orders: (K, n)."""
+    def _masked_step(self, x, y, count, training):
+        """Keras' ``train_step`` / ``test_step`` on a batch padded to the batch
+        size whose first ``count`` samples are real: the loss is their mean
+        (weights ``batch/count``, as Keras weights a masked loss), the metrics
+        and the loss tracker count only them."""
         model, bs = self.model, self.batch_size
-        full_steps, remainder = divmod(self.num_samples, bs)
+        mask = tf.cast(tf.range(bs) < count, tf.float32)
+        weight = mask * (bs / tf.cast(count, tf.float32))
+        with tf.GradientTape() as tape:
+            if model._call_has_training_arg:
+                y_pred = model(x, training=training)
+            else:
+                y_pred = model(x)
+            loss = model._compute_loss(
+                x=x, y=y, y_pred=y_pred, sample_weight=weight, training=training
+            )
+            model._loss_tracker.update_state(
+                _keras_loss.unscale_loss_for_distribution(loss), sample_weight=count
+            )
+            if training:
+                loss = model.optimizer.scale_loss(loss)
+        if training and model.trainable_weights:
+            trainable = model.trainable_weights
+            model.optimizer.apply_gradients(
+                zip(tape.gradient(loss, trainable), trainable, strict=True)
+            )
+        # ``compute_metrics`` without its ``sample_weight`` rule: compiled
+        # ``metrics`` ignore sample weights, but here the padding must not count.
+        compiled = model._compile_metrics
+        if compiled is not None:
+            for metric in [*compiled._flat_metrics, *compiled._flat_weighted_metrics]:
+                if metric:
+                    metric.update_state(y, y_pred, sample_weight=mask)
+        return model.get_metrics_result()
+
+    def _epochs(self, x, y, x_val, y_val, orders, num_epochs, n, n_val):
+        """Run ``num_epochs`` (≤ ``max_epochs``) epochs; orders: (max_epochs, rows).
+
+        ``n`` / ``n_val`` are the real sample counts: tensors for a padded
+        runner (the data have ``rows`` / ``val_rows`` rows), ints otherwise.
+        """
+        model = self.model
         names = self.metric_names
         # One row of metrics per epoch: (K, len(names)) after stacking.
-        train_logs = tf.TensorArray(tf.float32, size=MAX_EPOCHS_PER_CALL)
-        val_logs = tf.TensorArray(tf.float32, size=MAX_EPOCHS_PER_CALL)
+        train_logs = tf.TensorArray(tf.float32, size=self.max_epochs)
+        val_logs = tf.TensorArray(tf.float32, size=self.max_epochs)
         # A ``while`` on a tensor, not ``for … in tf.range(num_epochs)``: the
         # latter's trip count is a compile-time constant for XLA, so every new
         # number of epochs per call would compile the loop again.
@@ -537,31 +724,12 @@ class _Runner:
         while epoch < num_epochs:
             for metric in model.metrics:
                 metric.reset_state()
-            order = orders[epoch]
-            logs = model.get_metrics_result()
-            for step in tf.range(full_steps):
-                index = tf.slice(order, [step * bs], [bs])
-                logs = model.train_step((tf.gather(x, index), tf.gather(y, index)))
-            if remainder:
-                index = order[full_steps * bs :]
-                logs = model.train_step((tf.gather(x, index), tf.gather(y, index)))
+            logs = self._train_epoch(x, y, orders[epoch], n)
             train_logs = train_logs.write(epoch, _row(logs, names))
-            if self.num_val:
+            if self.has_val:
                 for metric in model.metrics:
                     metric.reset_state()
-                val_full, val_rest = divmod(self.num_val, bs)
-                vlogs = model.get_metrics_result()
-                for step in tf.range(val_full):
-                    vlogs = model.test_step(
-                        (
-                            x_val[step * bs : (step + 1) * bs],
-                            y_val[step * bs : (step + 1) * bs],
-                        )
-                    )
-                if val_rest:
-                    vlogs = model.test_step(
-                        (x_val[val_full * bs :], y_val[val_full * bs :])
-                    )
+                vlogs = self._validate(x_val, y_val, n_val)
                 val_logs = val_logs.write(epoch, _row(vlogs, names))
             else:
                 val_logs = val_logs.write(epoch, tf.zeros([len(names)]))
@@ -569,6 +737,74 @@ class _Runner:
             if not tf.math.is_finite(tf.cast(logs["loss"], tf.float32)):
                 break
         return epoch, train_logs.stack(), val_logs.stack()
+
+    def _train_epoch(self, x, y, order, n):
+        model, bs = self.model, self.batch_size
+        logs = model.get_metrics_result()
+        if self.padded:
+            # Every batch goes through the masked step (its weights are 1 for a
+            # whole batch, which is Keras' arithmetic exactly): one step in the
+            # graph, so XLA compiles it once. ``while`` loops and gathers keep
+            # ``n`` a run-time value (a ``for`` over ``tf.range`` or a
+            # ``tf.slice`` start would make it a compile-time constant).
+            steps = (n + bs - 1) // bs
+            step = tf.constant(0)
+            while step < steps:
+                start = step * bs
+                index = tf.gather(order, start + tf.range(bs))
+                logs = self._masked_step(
+                    tf.gather(x, index),
+                    tf.gather(y, index),
+                    tf.minimum(bs, n - start),
+                    True,
+                )
+                step += 1
+            return logs
+        full_steps, remainder = divmod(self.num_samples, bs)
+        step = tf.constant(0)
+        while step < full_steps:
+            index = tf.slice(order, [step * bs], [bs])
+            logs = model.train_step((tf.gather(x, index), tf.gather(y, index)))
+            step += 1
+        if remainder:
+            index = order[full_steps * bs :]
+            logs = model.train_step((tf.gather(x, index), tf.gather(y, index)))
+        return logs
+
+    def _validate(self, x_val, y_val, n_val):
+        model, bs = self.model, self.batch_size
+        vlogs = model.get_metrics_result()
+        if self.padded:
+            steps = (n_val + bs - 1) // bs
+            step = tf.constant(0)
+            while step < steps:
+                start = step * bs
+                index = start + tf.range(bs)
+                vlogs = self._masked_step(
+                    tf.gather(x_val, index),
+                    tf.gather(y_val, index),
+                    tf.minimum(bs, n_val - start),
+                    False,
+                )
+                step += 1
+            return vlogs
+        val_full, val_rest = divmod(self.num_val, bs)
+        for step in tf.range(val_full):
+            vlogs = model.test_step(
+                (
+                    x_val[step * bs : (step + 1) * bs],
+                    y_val[step * bs : (step + 1) * bs],
+                )
+            )
+        if val_rest:
+            vlogs = model.test_step((x_val[val_full * bs :], y_val[val_full * bs :]))
+        return vlogs
+
+    def _tensor(self, array: np.ndarray, rows: int) -> Any:
+        if self.padded and len(array) < rows:
+            pad = np.zeros((rows - len(array), *array.shape[1:]), array.dtype)
+            array = np.concatenate([array, pad])
+        return tf.constant(array)
 
     def run(
         self,
@@ -583,11 +819,17 @@ class _Runner:
         snapshots: Sequence[int] = (),
         on_snapshot: Callable[[int, list[np.ndarray]], None] | None = None,
     ) -> tuple[list[dict[str, float]], str, int | None]:
-        x_t, y_t = tf.constant(x), tf.constant(y)
+        num_samples = len(x)
+        x_t, y_t = self._tensor(x, self.rows), self._tensor(y, self.rows)
         if validation_data is not None:
-            x_val, y_val = (tf.constant(a) for a in validation_data)
-        else:  # placeholders; never read when num_val == 0
+            num_val = len(validation_data[0])
+            x_val, y_val = (self._tensor(a, self.val_rows) for a in validation_data)
+        else:  # placeholders; never read without validation data
+            num_val = 0
             x_val, y_val = x_t[:1], y_t[:1]
+        counts = (tf.constant(num_samples), tf.constant(num_val))
+        if not self.padded:
+            counts = (num_samples, num_val)
         rows: list[dict[str, float]] = []
         epoch = 0
         while epoch < epochs:
@@ -599,20 +841,20 @@ class _Runner:
                 chunk = 1
             else:
                 chunk = int(TARGET_CALL_SECONDS / max(self.per_epoch_seconds, 1e-6))
-            chunk = max(1, min(chunk, MAX_EPOCHS_PER_CALL, epochs - epoch))
+            chunk = max(1, min(chunk, self.max_epochs, epochs - epoch))
             upcoming = [e for e in snapshots if e > epoch]
             if upcoming:  # end the call at the next snapshot
                 chunk = min(chunk, upcoming[0] - epoch)
-            orders = np.zeros((MAX_EPOCHS_PER_CALL, self.num_samples), np.int32)
+            orders = np.zeros((self.max_epochs, self.rows), np.int32)
             for i in range(chunk):
-                orders[i] = (
-                    epoch_order(self.num_samples, seed, epoch + i)
+                orders[i, :num_samples] = (
+                    epoch_order(num_samples, seed, epoch + i)
                     if shuffle
-                    else np.arange(self.num_samples, dtype=np.int32)
+                    else np.arange(num_samples, dtype=np.int32)
                 )
             tic = time.perf_counter()
             done, train_logs, val_logs = self._loop(
-                x_t, y_t, x_val, y_val, tf.constant(orders), tf.constant(chunk)
+                x_t, y_t, x_val, y_val, tf.constant(orders), tf.constant(chunk), *counts
             )
             done = int(done)
             seconds = (time.perf_counter() - tic) / max(done, 1)
@@ -622,16 +864,14 @@ class _Runner:
             self._calls += 1
             train_np, val_np = train_logs.numpy(), val_logs.numpy()
             for i in range(done):
-                row = {
-                    k: float(v)
-                    for k, v in zip(self.metric_names, train_np[i], strict=False)
-                }
-                if self.num_val:
+                row = dict(zip(self.metric_names, train_np[i].tolist(), strict=False))
+                if validation_data is not None:
                     row.update(
-                        {
-                            f"val_{k}": float(v)
-                            for k, v in zip(self.metric_names, val_np[i], strict=False)
-                        }
+                        zip(
+                            [f"val_{k}" for k in self.metric_names],
+                            val_np[i].tolist(),
+                            strict=False,
+                        )
                     )
                 rows.append(row)
                 epoch += 1

@@ -157,9 +157,10 @@ def test_should_stop_cancels_between_calls():
         calls.append(1)
         return len(calls) > 1
 
-    result = train.fit(_model(), x, y, epochs=200, batch_size=32, should_stop=stop)
+    # More epochs than one call may run (train.MAX_EPOCHS_PER_CALL_SMALL).
+    result = train.fit(_model(), x, y, epochs=2000, batch_size=32, should_stop=stop)
     assert result.status == "cancelled"
-    assert 1 <= len(result.history) < 200
+    assert 1 <= len(result.history) < 2000
 
 
 def test_concurrent_fits_of_one_architecture_are_isolated():
@@ -222,8 +223,9 @@ def test_masked_text_models_share_one_compiled_loop():
 
 @pytest.mark.slow
 def test_the_loop_is_chosen_by_model_kind():
-    """XLA for Dense-only models (bench/trainer.py: ~3× faster re-runs), the
-    graph loop for dropout, batch norm, convolutions and recurrent layers."""
+    """``jit_compile=None``: XLA for Dense-only models (bench/trainer.py:
+    re-runs at the whole-run XLA limit), the graph loop for dropout, batch
+    norm, convolutions and recurrent layers; the default is the graph loop."""
     assert train.prefers_xla(_model())
     assert not train.prefers_xla(_model(dropout=0.3))
     assert not train.prefers_xla(_model(batch_norm=True))
@@ -231,13 +233,71 @@ def test_the_loop_is_chosen_by_model_kind():
         [keras.Input((3, 2)), keras.layers.LSTM(2), keras.layers.Dense(1)]
     )
     assert not train.prefers_xla(rnn)
-    x, y, _ = _data()
+    x, y, val = _data()
     train.clear_compiled()
-    train.fit(_model(), x, y, epochs=1, batch_size=32, jit_compile=None)
+    fit = {"epochs": 3, "batch_size": 32, "validation_data": val, "shuffle": False}
+    result = train.fit(_model(1), x, y, jit_compile=None, **fit)
     assert [json.loads(key)["jit"] for key in train._RUNNERS] == [True]
+    expected = _model(1).fit(x, y, verbose=0, **fit).history
+    for name, values in expected.items():
+        np.testing.assert_allclose(result.history[name], values, rtol=1e-5, atol=1e-6)
     train.clear_compiled()
     train.fit(_model(), x, y, epochs=1, batch_size=32)  # the default: graph loop
-    assert [json.loads(key)["jit"] for key in train._RUNNERS] == [False]
+    train.fit(_model(dropout=0.3), x, y, epochs=1, batch_size=32, jit_compile=None)
+    assert [json.loads(key)["jit"] for key in train._RUNNERS] == [False, False]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("jit", [False, True], ids=["graph", "xla"])
+def test_a_new_data_size_reuses_the_loop_and_equals_model_fit(jit):
+    """Data of another size is padded to the same capacity; the partial last
+    batches (training and validation) are masked so that losses and metrics
+    are model.fit's on the short batches (found by bench/trainer.py: every new
+    size traced and, under XLA, compiled the loop again)."""
+    x, y, val = _data()
+    train.clear_compiled()
+    fit = {"batch_size": 30, "shuffle": False, "jit_compile": jit}
+    first = train.fit(_model(2, l2=1e-3), x, y, epochs=2, validation_data=val, **fit)
+    assert first.compiled
+    for n, n_val in [(150, 45), (len(x) - 1, len(val[0]))]:
+        sub_val = (val[0][:n_val], val[1][:n_val])
+        result = train.fit(
+            _model(3, l2=1e-3), x[:n], y[:n], epochs=7, validation_data=sub_val, **fit
+        )
+        assert not result.compiled
+        expected = (
+            _model(3, l2=1e-3)
+            .fit(
+                x[:n],
+                y[:n],
+                epochs=7,
+                validation_data=sub_val,
+                verbose=0,
+                **{k: v for k, v in fit.items() if k != "jit_compile"},
+            )
+            .history
+        )
+        for name, values in expected.items():
+            np.testing.assert_allclose(
+                result.history[name], values, rtol=1e-5, atol=1e-6
+            )
+    # Batch norm's statistics would see the padding: a new size traces again.
+    train.fit(_model(batch_norm=True), x, y, epochs=1, **fit)
+    other = train.fit(_model(batch_norm=True), x[:150], y[:150], epochs=1, **fit)
+    assert other.compiled
+
+
+def test_a_second_fit_continues_the_optimizer_like_model_fit():
+    """The optimizer state of a fit is kept with the model (Adam's moments and
+    step count): two fits of 2 epochs are model.fit's 4 epochs."""
+    x, y, _val = _data()
+    expected = _model(4).fit(x, y, epochs=4, batch_size=32, shuffle=False, verbose=0)
+    model = _model(4)
+    fit = {"epochs": 2, "batch_size": 32, "shuffle": False}
+    first = train.fit(model, x, y, **fit)
+    second = train.fit(model, x, y, **fit)
+    losses = [*first.history["loss"], *second.history["loss"]]
+    np.testing.assert_allclose(losses, expected.history["loss"], rtol=1e-5)
 
 
 @pytest.mark.slow
