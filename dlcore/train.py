@@ -15,8 +15,9 @@ The traced function is kept per *architecture* (layers, compile settings,
 data shapes, batch size), on a private twin of the model. Moving a slider —
 new initial weights, learning rate, seed, epochs or data of the same shape —
 reuses it: the student's weights are copied into the twin, trained, and copied
-back. For models :func:`can_pad` accepts, data of another size reuse it too
-(they are padded to a :func:`capacity` and the partial batch is masked).
+back. For XLA loops of models :func:`can_pad` accepts, data of another size
+reuse it too (they are padded to a :func:`capacity` and the partial batch is
+masked); the graph loop stays bitwise Keras' and traces a new size again.
 
 Example:
     >>> import keras, numpy as np
@@ -358,7 +359,7 @@ def _get_runner(
     validation_data: tuple[np.ndarray, np.ndarray] | None,
     jit_compile: bool,
 ) -> tuple[_Runner, bool]:
-    padded = can_pad(model)
+    padded = bool(jit_compile) and can_pad(model)
     key = architecture_key(
         model, x, y, batch_size, validation_data, jit_compile, padded=padded
     )
@@ -425,7 +426,10 @@ def can_pad(model: keras.Model) -> bool:
     norm, no dropout, no masks) with one output and one of Keras' losses
     reduced by ``sum_over_batch_size``; any other model is traced again for
     a new size. A padded loop also traces one training step instead of two
-    (whole and partial batch), which makes a first run cheaper.
+    (whole and partial batch), which makes a first run cheaper. :func:`fit`
+    pads only XLA loops: padding changes the last bits of a loss, which an
+    ill-conditioned lesson amplifies until it no longer matches the exported
+    ``model.fit`` script; the graph loop stays bitwise Keras'.
     """
     if type(model).__name__ not in ("Sequential", "Functional"):
         return False

@@ -250,10 +250,13 @@ def test_the_loop_is_chosen_by_model_kind():
 @pytest.mark.slow
 @pytest.mark.parametrize("jit", [False, True], ids=["graph", "xla"])
 def test_a_new_data_size_reuses_the_loop_and_equals_model_fit(jit):
-    """Data of another size is padded to the same capacity; the partial last
-    batches (training and validation) are masked so that losses and metrics
-    are model.fit's on the short batches (found by bench/trainer.py: every new
-    size traced and, under XLA, compiled the loop again)."""
+    """XLA: data of another size is padded to the same capacity; the partial
+    last batches (training and validation) are masked so that losses and
+    metrics are model.fit's on the short batches (found by bench/trainer.py:
+    every new size compiled the XLA loop again). The graph loop stays
+    bitwise Keras' (padding changed the last bits, and an ill-conditioned
+    lesson, the losses page's pairing, then disagreed with its exported
+    model.fit script): a new size traces it again."""
     x, y, val = _data()
     train.clear_compiled()
     fit = {"batch_size": 30, "shuffle": False, "jit_compile": jit}
@@ -264,7 +267,7 @@ def test_a_new_data_size_reuses_the_loop_and_equals_model_fit(jit):
         result = train.fit(
             _model(3, l2=1e-3), x[:n], y[:n], epochs=7, validation_data=sub_val, **fit
         )
-        assert not result.compiled
+        assert result.compiled == (not jit)
         expected = (
             _model(3, l2=1e-3)
             .fit(
