@@ -223,9 +223,11 @@ def test_masked_text_models_share_one_compiled_loop():
 
 @pytest.mark.slow
 def test_the_loop_is_chosen_by_model_kind():
-    """``jit_compile=None``: XLA for Dense-only models (bench/trainer.py:
-    re-runs at the whole-run XLA limit), the graph loop for dropout, batch
-    norm, convolutions and recurrent layers; the default is the graph loop."""
+    """``jit_compile=None`` (the default): for Dense-only models, the first fit
+    of an architecture runs the graph loop (bitwise model.fit, quick to
+    trace) and compiles the XLA loop in the background; later fits use XLA
+    (bench/trainer.py: re-runs at the whole-run XLA limit). Dropout, batch
+    norm, convolutions and recurrent layers keep the graph loop."""
     assert train.prefers_xla(_model())
     assert not train.prefers_xla(_model(dropout=0.3))
     assert not train.prefers_xla(_model(batch_norm=True))
@@ -236,27 +238,68 @@ def test_the_loop_is_chosen_by_model_kind():
     x, y, val = _data()
     train.clear_compiled()
     fit = {"epochs": 3, "batch_size": 32, "validation_data": val, "shuffle": False}
-    result = train.fit(_model(1), x, y, jit_compile=None, **fit)
-    assert [json.loads(key)["jit"] for key in train._RUNNERS] == [True]
     expected = _model(1).fit(x, y, verbose=0, **fit).history
+    first = train.fit(_model(1), x, y, **fit)
+    assert first.compiled
+    for name, values in expected.items():  # the graph loop: bitwise model.fit
+        np.testing.assert_array_equal(np.float32(first.history[name]), values)
+    assert train.wait_for_xla(timeout=120)
+    assert sorted(json.loads(key)["jit"] for key in train._RUNNERS) == [False, True]
+    again = train.fit(_model(1), x, y, **fit)
+    assert not again.compiled
     for name, values in expected.items():
-        np.testing.assert_allclose(result.history[name], values, rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(again.history[name], values, rtol=1e-5, atol=1e-6)
     train.clear_compiled()
-    train.fit(_model(), x, y, epochs=1, batch_size=32)  # the default: graph loop
-    train.fit(_model(dropout=0.3), x, y, epochs=1, batch_size=32, jit_compile=None)
+    train.fit(_model(), x, y, epochs=1, batch_size=32, jit_compile=False)
+    train.fit(_model(dropout=0.3), x, y, epochs=1, batch_size=32)
+    assert train.wait_for_xla(timeout=120)
     assert [json.loads(key)["jit"] for key in train._RUNNERS] == [False, False]
+
+
+@pytest.mark.slow
+def test_xla_snapshots_come_from_inside_the_call():
+    """A small XLA loop returns each epoch's weights from the compiled call, so
+    snapshots (the playground's replay) cost no extra call; they equal the
+    weights of model.fit stopped at those epochs."""
+    x, y, _val = _data()
+    train.clear_compiled()
+    fit = {"batch_size": 32, "shuffle": False}
+    train.fit(_model(5), x, y, epochs=1, jit_compile=True, **fit)
+    calls, seen = [], {}
+    result = train.fit(
+        _model(6),
+        x,
+        y,
+        epochs=12,
+        jit_compile=True,
+        snapshot_epochs=[2, 5, 12],
+        on_snapshot=lambda epoch, weights: seen.setdefault(epoch, weights),
+        should_stop=lambda: calls.append(1) and False,
+        **fit,
+    )
+    assert not result.compiled and sorted(seen) == [2, 5, 12]
+    assert len(calls) <= 3  # not one call per snapshot (first call: 1 epoch)
+    for epoch in (2, 5):
+        model = _model(6)
+        model.fit(x, y, epochs=epoch, verbose=0, **fit)
+        for got, want in zip(seen[epoch], model.get_weights(), strict=True):
+            np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-6)
+    for got, want in zip(seen[12], result.weights, strict=True):
+        np.testing.assert_array_equal(got, want)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("jit", [False, True], ids=["graph", "xla"])
 def test_a_new_data_size_reuses_the_loop_and_equals_model_fit(jit):
-    """XLA: data of another size is padded to the same capacity; the partial
-    last batches (training and validation) are masked so that losses and
-    metrics are model.fit's on the short batches (found by bench/trainer.py:
-    every new size compiled the XLA loop again). The graph loop stays
-    bitwise Keras' (padding changed the last bits, and an ill-conditioned
-    lesson, the losses page's pairing, then disagreed with its exported
-    model.fit script): a new size traces it again."""
+    """A new data size reuses the compiled loop and equals model.fit. XLA:
+    data are padded to the same capacity and the partial last batches
+    (training and validation) are masked so that losses and metrics are
+    model.fit's on the short batches (found by bench/trainer.py: every new
+    size compiled the XLA loop again). The graph loop slices batches of a
+    run-time size, as model.fit's own train function sees them: one trace
+    for every size, and bitwise Keras' (padding the graph loop changed the
+    last bits, and the losses page's ill-conditioned pairing lesson then
+    disagreed with its exported model.fit script)."""
     x, y, val = _data()
     train.clear_compiled()
     fit = {"batch_size": 30, "shuffle": False, "jit_compile": jit}
@@ -267,7 +310,7 @@ def test_a_new_data_size_reuses_the_loop_and_equals_model_fit(jit):
         result = train.fit(
             _model(3, l2=1e-3), x[:n], y[:n], epochs=7, validation_data=sub_val, **fit
         )
-        assert result.compiled == (not jit)
+        assert not result.compiled
         expected = (
             _model(3, l2=1e-3)
             .fit(
@@ -281,13 +324,17 @@ def test_a_new_data_size_reuses_the_loop_and_equals_model_fit(jit):
             .history
         )
         for name, values in expected.items():
-            np.testing.assert_allclose(
-                result.history[name], values, rtol=1e-5, atol=1e-6
-            )
-    # Batch norm's statistics would see the padding: a new size traces again.
+            if jit:
+                np.testing.assert_allclose(
+                    result.history[name], values, rtol=1e-5, atol=1e-6
+                )
+            else:
+                np.testing.assert_array_equal(np.float32(result.history[name]), values)
+    # Batch norm's statistics would see XLA's padding: a new size compiles
+    # again there; the graph loop's run-time batches need no padding.
     train.fit(_model(batch_norm=True), x, y, epochs=1, **fit)
     other = train.fit(_model(batch_norm=True), x[:150], y[:150], epochs=1, **fit)
-    assert other.compiled
+    assert other.compiled == jit
 
 
 def test_a_second_fit_continues_the_optimizer_like_model_fit():

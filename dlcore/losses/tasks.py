@@ -170,6 +170,9 @@ def train_outlier_lab(
             seed=config.seed,
             on_progress=_forward(on_progress, run, index, len(losses)),
             should_stop=should_stop,
+            # The graph loop, bitwise model.fit: the lab's fits are checked
+            # against closed forms and must not change between runs.
+            jit_compile=False,
         )
         runs[run] = result
         kernel, bias = model.get_layer("line").get_weights()
@@ -435,6 +438,10 @@ def train_loss_pairing(
                 seed=config.seed,
                 on_progress=_forward(on_progress, run, index, len(pairings)),
                 should_stop=should_stop,
+                # The graph loop, bitwise model.fit: a mismatched pairing is
+                # ill-conditioned, and XLA's last-bit differences grew there
+                # until the page disagreed with its exported script.
+                jit_compile=False,
             )
             outputs = np.asarray(model.predict_on_batch(x_val))
         runs[run] = result

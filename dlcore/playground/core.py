@@ -503,7 +503,11 @@ def train_playground(
         marks.append((time.perf_counter(), len(rows)))
         return bool(reached) or (should_stop is not None and bool(should_stop()))
 
+    stop_weights: list[list[np.ndarray]] = []
+
     def snapshot(epoch: int, weights: list[np.ndarray]) -> None:
+        if reached and epoch == reached[0]:
+            stop_weights.append(weights)
         if epoch in keep or (reached and epoch == reached[0]):
             snapshots.append((epoch, _dense_pairs(weights)))
 
@@ -532,6 +536,11 @@ def train_playground(
     status, diverged, stopped = fit.status, fit.diverged_epoch, ""
     if reached:
         status, stopped = "finished", "target"
+        # An XLA call may have trained past the target epoch (its snapshots
+        # come from inside the call): the model is the one at the target.
+        if stop_weights:
+            model.set_weights(stop_weights[0])
+        snapshots = [snap for snap in snapshots if snap[0] <= reached[0]]
         rows = rows[: reached[0]]
         seconds = seconds[: reached[0]]
     elif status == "finished" and snapshots[-1][0] != len(rows):
