@@ -43,6 +43,7 @@ reproduce the same batches.
 from __future__ import annotations
 
 import collections
+import contextlib
 import dataclasses
 import json
 import math
@@ -312,21 +313,36 @@ _RUNNERS: collections.OrderedDict[str, _Runner] = collections.OrderedDict()
 _RUNNERS_LOCK = threading.Lock()
 
 
-#: Layer classes for which the default loop becomes XLA. Measured on 2 CPU
-#: cores (``bench/trainer.py``, 2026-12-01): the 2-8-8-1 MLP re-runs ~10×
-#: faster with XLA (0.02 s vs 0.2 s for 100 epochs; compiling costs ~1 s,
-#: hence the graph loop for the first fit); the digits CNN is ~4× *slower*
-#: under XLA and drifts from Keras by 2e-3; the LSTM compiles 4× longer; the
-#: Transformer re-runs 2.3× faster but compiles 2.4 s longer and cannot be
-#: padded (every new data size compiles again).
-XLA_LAYERS = frozenset({"InputLayer", "Dense", "Activation"})
+#: Layers of a plain MLP.
+DENSE_LAYERS = frozenset({"InputLayer", "Dense", "Activation"})
+
+#: Layer classes for which the default loop becomes XLA after the first fit.
+#: Measured on 2 CPU cores (``bench/trainer.py``, 2026-12-01), re-run of the
+#: graph loop vs the XLA loop: the 2-8-8-1 MLP 0.21 s vs 0.02 s (100 epochs;
+#: compiling costs ~1 s, hence the graph loop for the first fit); the digits
+#: LSTM 0.41 s vs 0.14 s; the Transformer page's model 1.45 s vs 0.59 s (it
+#: compiles ~6 s, in the background). The digits CNN stays on the graph loop:
+#: it is ~4× *slower* under XLA on a CPU and drifts from Keras by 2e-3.
+#: ``Dropout`` counts only with rate 0 (the Transformer's default: an identity).
+XLA_LAYERS = DENSE_LAYERS | {
+    "LSTM",
+    "LSTMCell",
+    "Embedding",
+    "PositionalEmbedding",
+    "MultiHeadAttention",
+    "EinsumDense",
+    "LayerNormalization",
+    "Add",
+    "Softmax",
+    "Dropout",
+}
 
 #: Layers that treat every sample on its own, with no random numbers and no
 #: masks: a batch padded with zero samples gives the real samples the same
 #: outputs and gradients (see :func:`can_pad`). Batch norm (batch statistics),
 #: dropout (its random draws depend on the batch size) and masking layers
 #: (Keras rescales a masked loss by its valid count) are not among them.
-PAD_LAYERS = XLA_LAYERS | {
+PAD_LAYERS = DENSE_LAYERS | {
     "Conv1D",
     "Conv2D",
     "MaxPooling1D",
@@ -353,15 +369,23 @@ def prefers_xla(model: keras.Model) -> bool:
     XLA loop (compiled in the background after its first, graph-loop fit).
 
     Sequential or functional models whose layers are all in
-    :data:`XLA_LAYERS` (MLPs): their steps are many tiny ops, so fusing them
-    is what makes a re-run fast. Anything else (convolutions, recurrent
-    layers and masks, dropout, batch norm, custom ``train_step``) keeps the
-    graph loop, whose results are bitwise Keras'.
+    :data:`XLA_LAYERS` (MLPs, the LSTM, the Transformer block): their steps
+    are many small ops, so fusing them is what makes a re-run fast. Anything
+    else (convolutions, other recurrent layers, dropout with a rate, batch
+    norm, custom ``train_step``) keeps the graph loop, whose results are
+    bitwise Keras'.
     """
     if type(model).__name__ not in ("Sequential", "Functional"):
         return False
     layers = list(model._flatten_layers(include_self=False))
-    return bool(layers) and all(type(la).__name__ in XLA_LAYERS for la in layers)
+
+    def accepted(layer: Any) -> bool:
+        name = type(layer).__name__
+        if name == "Dropout":
+            return float(getattr(layer, "rate", 1.0)) == 0.0
+        return name in XLA_LAYERS
+
+    return bool(layers) and all(accepted(la) for la in layers)
 
 
 def _forget(runner: _Runner) -> None:
@@ -413,10 +437,9 @@ def _lower_priority() -> None:
     """Run the calling thread at the lowest CPU priority (Linux: a thread's
     nice value is its own), so a background compile never slows a training
     that a student is watching on a shared server."""
-    try:
+    # Not Linux, or not allowed: just compile.
+    with contextlib.suppress(AttributeError, OSError):
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
-    except (AttributeError, OSError):  # not Linux, or not allowed: just compile
-        pass
 
 
 def _compile_xla_later(model, x, y, batch_size, validation_data) -> None:

@@ -183,10 +183,15 @@ def test_lstm_and_gru_remember_simple_rnn_does_not():
     assert m["lstm_val_mse"] < 0.1 * m["baseline_mse"]
     assert m["gru_val_mse"] < 0.1 * m["baseline_mse"]
     assert m["simple_rnn_val_mse"] > 0.7 * m["baseline_mse"]
-    # vanishing through time: the first step's gradient relative to the last
+    # Through time: the first step's gradient relative to the last. The trained
+    # LSTM and GRU carry it back to the first step. The SimpleRNN's product
+    # of Jacobians vanishes or explodes (which one depends on the rounding of
+    # its trajectory: a rounding change, such as a static batch shape,
+    # flipped it); it fails the task either way (above).
     grads = result.artifacts["grad_trained"]
     ratio = {c: grads[c][0] / grads[c][-1] for c in rnn.CELLS}
-    assert ratio["simple_rnn"] < 1e-2 < min(ratio["lstm"], ratio["gru"]), ratio
+    assert min(ratio["lstm"], ratio["gru"]) > 0.1, ratio
+    assert not 0.1 < ratio["simple_rnn"] < 2, ratio
     gates = result.artifacts["gates"]
     assert gates["f"].shape == (config.timesteps, config.units)
 

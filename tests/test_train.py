@@ -223,18 +223,23 @@ def test_masked_text_models_share_one_compiled_loop():
 
 @pytest.mark.slow
 def test_the_loop_is_chosen_by_model_kind():
-    """``jit_compile=None`` (the default): for Dense-only models, the first fit
-    of an architecture runs the graph loop (bitwise model.fit, quick to
-    trace) and compiles the XLA loop in the background; later fits use XLA
-    (bench/trainer.py: re-runs at the whole-run XLA limit). Dropout, batch
-    norm, convolutions and recurrent layers keep the graph loop."""
+    """``jit_compile=None`` (the default): for MLPs, LSTMs and Transformer
+    blocks, the first fit of an architecture runs the graph loop (bitwise
+    model.fit, quick to trace) and compiles the XLA loop in the background;
+    later fits use XLA (bench/trainer.py: re-runs at the whole-run XLA
+    limit). Dropout with a rate, batch norm and convolutions keep the graph
+    loop."""
     assert train.prefers_xla(_model())
     assert not train.prefers_xla(_model(dropout=0.3))
     assert not train.prefers_xla(_model(batch_norm=True))
     rnn = keras.Sequential(
         [keras.Input((3, 2)), keras.layers.LSTM(2), keras.layers.Dense(1)]
     )
-    assert not train.prefers_xla(rnn)
+    assert train.prefers_xla(rnn)
+    cnn = keras.Sequential(
+        [keras.Input((4, 4, 1)), keras.layers.Conv2D(2, 3), keras.layers.Flatten()]
+    )
+    assert not train.prefers_xla(cnn)
     x, y, val = _data()
     train.clear_compiled()
     fit = {"epochs": 3, "batch_size": 32, "validation_data": val, "shuffle": False}

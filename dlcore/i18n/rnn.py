@@ -184,12 +184,15 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "rnn.gradient_note": (
         "‖∂loss/∂x_t‖: how much the input at step t can change the loss, on 128 "
-        "validation sequences. In a SimpleRNN it shrinks step after step backwards "
-        "through time; the LSTM's additive cell update c_t = f ⊙ c_{t−1} + i ⊙ g "
-        "carries it much further.",
-        "‖∂损失/∂x_t‖：第 t 步的输入能在多大程度上改变损失（128 个验证序列）。在简单 "
-        "RNN 中它沿时间反向一步步缩小；LSTM 的加法式记忆更新 c_t = f ⊙ c_{t−1} + i ⊙ g "
-        "能把梯度传得更远。",
+        "validation sequences. A SimpleRNN's gradient is a product of one "
+        "Jacobian per step, so it shrinks (vanishes) or grows (explodes) "
+        "backwards through time; either way the SimpleRNN does not solve the "
+        "task. The LSTM's additive cell update c_t = f ⊙ c_{t−1} + i ⊙ g, once "
+        "trained, carries it back to the first step.",
+        "‖∂损失/∂x_t‖：第 t 步的输入能在多大程度上改变损失（128 个验证序列）。简单 "
+        "RNN 的梯度是每一步一个雅可比矩阵的连乘，所以沿时间反向会缩小（梯度消失）"
+        "或增大（梯度爆炸）；无论哪种，简单 RNN 都解不了这个任务。LSTM 的加法式记忆"
+        "更新 c_t = f ⊙ c_{t−1} + i ⊙ g 训练之后能把梯度一直传回第一步。",
     ),
     "rnn.grad_trained": ("After training", "训练之后"),
     "rnn.section.gates": (
