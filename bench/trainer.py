@@ -159,7 +159,7 @@ def compare(
     name, build, x, y, val, *, epochs, batch_size, lr, loops=None
 ) -> list[dict]:
     """One row per strategy: the default (``jit_compile=None``) and, for
-    Dense-only models (whose default ends in XLA), the plain graph loop
+    models whose default ends in XLA (MLP, LSTM, Transformer), the plain graph loop
     (``jit_compile=False``) too; ``loops`` (values of ``jit_compile``)
     overrides the choice."""
     kw = {"epochs": epochs, "batch_size": batch_size}
@@ -272,8 +272,7 @@ def rows(only: str = "") -> list[dict]:
     name, build, data, config = transformer_workload()
     if not only or only.lower() in name.lower():
         x, y, x_val, y_val = data
-        # The default (jit_compile=None) keeps the graph loop for attention;
-        # the XLA loop is measured too, to decide by measurement.
+        # The default (graph first, then XLA) and the plain graph loop.
         new = compare(
             name,
             build,
@@ -283,7 +282,6 @@ def rows(only: str = "") -> list[dict]:
             epochs=config.epochs,
             batch_size=config.batch_size,
             lr=config.learning_rate,
-            loops=[None, True],
         )
         out += new
         print(table(new), flush=True)
@@ -701,11 +699,11 @@ MAIN_NOTE = (
     "max). `default (None)`: `train.fit`'s default; for a Dense-only model "
     "its first run is the graph loop, and the XLA loop compiles on a "
     "background thread after it (`XLA compiled in the background` is the wait "
-    "for it), which the re-runs then use. Transformer: the page's default "
-    "`SequenceConfig()` Transformer (the page trains an LSTM beside it, not "
-    "timed here); `XLA (True)` is `train.fit(jit_compile=True)`, measured for "
-    "comparison only (attention models cannot be padded: a new data size "
-    "compiles again under XLA)."
+    "for it), which the re-runs then use; `graph (False)` is the graph loop "
+    "alone. Transformer: the page's default `SequenceConfig()` Transformer "
+    "(the page trains an LSTM beside it, not timed here); attention models "
+    "cannot be padded, so a new data size runs the graph loop while its XLA "
+    "loop compiles in the background (the `new size` re-runs)."
 )
 
 
