@@ -531,7 +531,7 @@ def test_a_killed_owner_loses_the_lock_at_once(tmp_path, reaped):
         start = time.monotonic()
         with ResultCache(str(tmp_path)).lock("k", wait=30) as held:
             assert held
-            assert time.monotonic() - start < 1.0
+            assert time.monotonic() - start < 5.0  # not the 10 s lease
     finally:
         child.kill()
         child.wait()
@@ -550,13 +550,17 @@ def _plant(results, key, **record):
 
 def test_a_foreign_hosts_lock_is_honoured_until_its_lease_ends(tmp_path):
     results = ResultCache(str(tmp_path))
-    _plant(results, "k", host="elsewhere", pid=1, expires=time.time() + 1.5)
+    expires = time.time() + 1.5
+    _plant(results, "k", host="elsewhere", pid=1, expires=expires)
     with results.lock("k", wait=0.3) as held:
         assert not held
-    start = time.monotonic()
-    with results.lock("k", wait=10) as held:
+    with results.lock("k", wait=30) as held:
         assert held
-        assert 0.7 < time.monotonic() - start < 2.5
+        # Taken only once the lease ran out (the oracle is the lease's own
+        # wall-clock expiry, not an elapsed-time window a loaded CI core can
+        # stretch); a generous bound that it was taken soon after.
+        taken = time.time()
+        assert expires <= taken < expires + 10
 
 
 def test_a_dead_or_reused_pid_on_this_host_is_taken_over(tmp_path):
@@ -569,7 +573,7 @@ def test_a_dead_or_reused_pid_on_this_host_is_taken_over(tmp_path):
     for key in ("dead", "reused"):
         start = time.monotonic()
         with results.lock(key, wait=5) as held:
-            assert held and time.monotonic() - start < 0.5
+            assert held and time.monotonic() - start < 4.0  # lease: 60 s
     with results.lock("alive", wait=0.3) as held:
         assert not held
 
@@ -614,7 +618,7 @@ def test_waiting_times_out_into_false(tmp_path, monkeypatch):
     start = time.monotonic()
     with results.lock("k") as held:
         assert not held
-    assert 0.2 < time.monotonic() - start < 1.0
+    assert 0.2 < time.monotonic() - start < 5.0  # not the 120 s default
     assert not results.lock("k", wait=0).__enter__()
 
 
