@@ -265,7 +265,7 @@ def test_no_server_at_start_gives_a_memory_cache_that_recovers():
         started = time.monotonic()
         results = RedisCache(server.url, retry_after=0.3)
         seen, slowest = _exercise(results)
-        assert time.monotonic() - started < 2.0 and slowest < 0.5
+        assert time.monotonic() - started < 4.0 and slowest < 0.5  # no connect waits
         assert seen["new"] == 5 and seen["held"] is True and seen["len"] == 1
         assert seen["status"]["mode"] == "memory"
         assert "cannot reach Redis" in seen["status"]["reason"]
@@ -313,7 +313,7 @@ def test_a_hung_server_does_not_stall_pages():
         url = f"redis://127.0.0.1:{silent.getsockname()[1]}/0"
         start = time.monotonic()
         results = RedisCache(url, socket_timeout=1.0, retry_after=60)
-        assert 0.9 < time.monotonic() - start < 3.0  # one PING timed out
+        assert 0.9 < time.monotonic() - start < 5.0  # one PING timed out, not 60 s
         seen, slowest = _exercise(results)
     assert slowest < 0.5, slowest  # nobody waits for it again
     assert seen["status"]["mode"] == "memory"
