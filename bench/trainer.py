@@ -28,8 +28,9 @@ default task (its graph loop and, for comparison, an XLA loop) and the GAN
 page's default 2-D GAN. The GAN does not use ``train.fit``: its row compares
 an idiomatic ``keras.Model`` subclass trained by ``model.fit``, the page's
 step loop compiled whole with XLA, and ``train_gan_2d`` first run and re-runs;
-a second table times the page's chunked step as a graph ``tf.function`` and
-re-wrapped with ``jit_compile=True``. ``--only gan`` / ``--only transformer``
+a second table times the page's chunked step as the graph ``tf.function`` of
+``core.make_steps``, as ``core.make_xla_run`` (what the page runs) and
+re-wrapped whole with ``jit_compile=True``. ``--only gan`` / ``--only transformer``
 run one workload.
 """
 
@@ -315,8 +316,10 @@ def transformer_workload():
 GAN_NAME = "GAN 2-D ring, G/D 2×64, nonsat, batch 128, 4000 steps"
 
 GAN_NOTE = (
-    "GAN (no `train.fit`: the page's `train_gan_2d` runs `core.make_steps`' "
-    "`tf.function` in 40 chunks of 100 steps, each followed by a snapshot: "
+    "GAN (no `train.fit`: the page's `train_gan_2d` runs `core.make_xla_run` "
+    "in 40 chunks of 100 steps (each chunk's random numbers drawn by a graph "
+    "`tf.function`, the updates by one XLA-compiled loop), each followed by "
+    "a snapshot: "
     "G's samples, D's heatmap, the manifold, gradient arrows, KL / JS, mode "
     "coverage). `model.fit`: a `keras.Model` subclass holding G and D "
     "(keras.io's DCGAN / WGAN-GP pattern) whose `train_step` does the same k D "
@@ -337,17 +340,23 @@ GAN_NOTE = (
     "equilibrium: D ≈ 2 ln 2 = 1.386, G ≈ ln 2 = 0.693)."
 )
 GAN_CHUNK_NOTE = (
-    "The page's chunked step without snapshots: `core.make_steps` on "
-    "bench-owned models (dlcore's runner cache untouched), 40 calls of "
-    "`run(100)`, as the graph `tf.function` dlcore uses now and re-wrapped "
-    "with `jit_compile=True`. `first run` includes tracing (graph) or "
-    "tracing + XLA compilation; the limit is the whole-run XLA call above. "
-    "Under XLA the step count is a compile-time constant: every new chunk "
-    "size compiles again (≈ 1.2–2 s each; the tracing count stays 1). The "
-    "same seed gives another trajectory under XLA: its `tf.random.Generator` "
-    "normal draws differ from the CPU kernel's (the integer draws match), so "
-    "the seed-0 losses are compared for range, not equality. The graph row's "
-    "seed-0 losses equal `train_gan_2d`'s (same steps, same stream)."
+    "The page's chunked step without snapshots, on bench-owned models "
+    "(dlcore's runner cache untouched), 40 calls of `run(100)`: the graph "
+    "`tf.function` of `core.make_steps` (the page's loop until 2026-12-02), "
+    "`core.make_xla_run` (the page's now: a graph `tf.function` draws the "
+    "chunk's indices, noise and ε from the same `tf.random.Generator` in the "
+    "same order, padded to 100 steps so one compilation serves every chunk "
+    "length, then one `jit_compile=True` `tf.while_loop` does the updates), "
+    "and `make_steps`' loop re-wrapped whole in `jit_compile=True`. `first "
+    "run` includes tracing (graph) or tracing + XLA compilation; the limit "
+    "is the whole-run XLA call above. Under the plain re-wrap the step count "
+    "is a compile-time constant (every new chunk size compiles again) and "
+    "the normal draws come from XLA's kernel, which differs from the CPU "
+    "kernel's, so the same seed follows another trajectory; `make_xla_run` "
+    "keeps the graph loop's draws, and its losses equal the graph loop's "
+    "up to float rounding (XLA fuses and reorders; a GAN amplifies it: "
+    "≈ 1e-4 after a few hundred steps), so the exported script runs "
+    "`make_xla_run` too and reproduces the page at rtol 1e-4."
 )
 
 
@@ -462,16 +471,18 @@ def gan_keras_fit(config, seed: int):
     return seconds, h.history["d_loss"][-1], h.history["g_loss"][-1]
 
 
-def gan_runner(config, seed: int, jit: bool):
-    """``(run, reset)``: ``core.make_steps``' ``run`` over a bench-owned
-    :class:`dlcore.gan.core.Runner` (not in dlcore's runner cache), as the
-    page's graph ``tf.function`` or re-wrapped with ``jit_compile=True``;
-    ``reset(seed, lr)`` loads the page's initial weights like a new run."""
+def gan_runner(config, seed: int, mode: str):
+    """``(run, reset)`` over a bench-owned :class:`dlcore.gan.core.Runner`
+    (not in dlcore's runner cache): ``mode`` "graph" = ``core.make_steps``'
+    graph ``tf.function``, "xla" = ``core.make_xla_run`` (what the page
+    runs), "jit" = ``make_steps``' loop re-wrapped with ``jit_compile=True``
+    (draws inside XLA); ``reset(seed, lr)`` loads the page's initial weights
+    like a new run."""
     from dlcore.gan import core
     from dlcore.gan import tasks as gan
 
-    runner = core.Runner(("bench", jit), gan._builder(config, None))
-    run, _, _ = core.make_steps(
+    runner = core.Runner(("bench", mode), gan._builder(config, None))
+    args = (
         runner.G,
         runner.D,
         runner.g_opt,
@@ -485,7 +496,8 @@ def gan_runner(config, seed: int, jit: bool):
         config.d_steps,
         config.gp_weight,
     )
-    if jit:
+    run = core.make_xla_run(*args) if mode == "xla" else core.make_steps(*args)[0]
+    if mode == "jit":
         run = tf.function(run.python_function, jit_compile=True)
     real = gan.real_data(config)
 
@@ -537,7 +549,7 @@ def gan_rows(only: str = "") -> tuple[list[dict], list[dict]]:
     # The whole-run XLA limit: one call of all steps.
     limit_cell, limit = "", float("nan")
     try:
-        run, reset = gan_runner(config, 0, jit=True)
+        run, reset = gan_runner(config, 0, "jit")
         whole = tf.constant(steps, tf.int32)
         limit_first, _ = timed(lambda: [float(v) for v in run(whole)])
         again = []
@@ -552,9 +564,14 @@ def gan_rows(only: str = "") -> tuple[list[dict], list[dict]]:
     # The chunked step (what the page calls): graph vs XLA, first run
     # (tracing / compiling) and re-runs with a new seed (median of 3).
     chunk_rows = []
-    for jit in (False, True):
+    names = {
+        "graph": "graph tf.function (make_steps)",
+        "xla": "XLA updates, pre-drawn noise (make_xla_run, current)",
+        "jit": "make_steps re-wrapped in jit_compile=True (draws in XLA)",
+    }
+    for mode in names:
         try:
-            run, reset = gan_runner(config, 0, jit=jit)
+            run, reset = gan_runner(config, 0, mode)
             first, losses = gan_chunks(run, config)
             again = []
             for i in range(3):
@@ -572,9 +589,7 @@ def gan_rows(only: str = "") -> tuple[list[dict], list[dict]]:
             cells = {"first run (trace/compile + run)": type(error).__name__}
         chunk_rows.append(
             {
-                "`runner.run` compiled as": "XLA (jit_compile=True)"
-                if jit
-                else "graph tf.function (current)",
+                "`runner.run` compiled as": names[mode],
                 **cells,
             }
         )
@@ -585,10 +600,10 @@ def gan_rows(only: str = "") -> tuple[list[dict], list[dict]]:
     with core._LOCK:
         core._RUNNERS.pop(key, None)  # the architecture's first run here
     step_seconds = [0.0]
-    make_steps = core.make_steps
+    make_xla_run = core.make_xla_run
 
-    def timed_make_steps(*args, **kwargs):
-        run, d_only, g_only = make_steps(*args, **kwargs)
+    def timed_make_run(*args, **kwargs):
+        run = make_xla_run(*args, **kwargs)
 
         def run_timed(n):
             start = time.perf_counter()
@@ -597,7 +612,7 @@ def gan_rows(only: str = "") -> tuple[list[dict], list[dict]]:
             step_seconds[0] += time.perf_counter() - start
             return d, g
 
-        return run_timed, d_only, g_only
+        return run_timed
 
     def task(cfg):
         new = key not in core._RUNNERS
@@ -605,7 +620,7 @@ def gan_rows(only: str = "") -> tuple[list[dict], list[dict]]:
         seconds, result = timed(lambda: gan.train_gan_2d(cfg))
         return seconds, step_seconds[0], new, result
 
-    core.make_steps = timed_make_steps
+    core.make_xla_run = timed_make_run
     try:
         first, first_steps, _, result = task(config)
         dl_losses = (result.metrics["d_loss"], result.metrics["g_loss"])
@@ -623,7 +638,7 @@ def gan_rows(only: str = "") -> tuple[list[dict], list[dict]]:
             pure["new lr"].append(p_)
             built.append(new)
     finally:
-        core.make_steps = make_steps
+        core.make_xla_run = make_xla_run
     rerun = {k: statistics.median(v) for k, v in runs.items()}
     rerun_steps = {k: statistics.median(v) for k, v in pure.items()}
     both = (*fit_losses, *dl_losses)
@@ -632,7 +647,7 @@ def gan_rows(only: str = "") -> tuple[list[dict], list[dict]]:
     )
     row = {
         "workload": GAN_NAME,
-        "dlcore loop": "graph tf.function, 40 chunks of 100 steps",
+        "dlcore loop": "XLA updates on pre-drawn noise, 40 chunks of 100 steps",
         "model.fit median (min–max)": f"{fit_median:.2f} ({min(fits):.2f}–"
         f"{max(fits):.2f})",
         "XLA limit: compile+run / run": limit_cell,

@@ -19,7 +19,11 @@ _CORE = (
     core.generator_loss,
     core.gradient_penalty,
     core.build_mlp,
+    core.d_update,
+    core.g_update,
+    core.make_draws,
     core.make_steps,
+    core.make_xla_run,
     measures.kl_js,
     measures.mode_coverage,
     measures.noise_numpy,
@@ -104,6 +108,8 @@ import keras
 {_DATA_SOURCE[c.dataset]}
 
 # --- the GAN: losses, models, the train step, measures -----------------------
+XLA_CHUNK = {core.XLA_CHUNK}
+
 {_CORE_SOURCE}
 
 
@@ -117,10 +123,15 @@ d_opt = {_optimizer(c.d_optimizer, c.d_lr)}
 g_opt.build(G.trainable_variables)
 d_opt.build(D.trainable_variables)
 gen = tf.random.Generator.from_seed({c.seed})
-run, d_only, g_only = make_steps(
+STEP_ARGS = (
     G, D, g_opt, d_opt, real_var, gen, {c.loss!r}, {c.noise!r}, {c.noise_dim},
     {c.batch_size}, {c.d_steps}, {c.gp_weight!r},
 )
+run, d_only, g_only = make_steps(*STEP_ARGS)
+# The dashboard runs the same steps with the updates compiled by XLA (the same
+# random draws, faster on small models). Delete this line for the plain graph
+# loop: the same run up to float rounding, which a GAN amplifies (~1e-4).
+run = make_xla_run(*STEP_ARGS)
 
 # (action, count): "train" = count steps in one compiled call; "d" / "g" / "b"
 # = one update of D / of G / one whole step (the page's step-through buttons).
