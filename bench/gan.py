@@ -46,7 +46,7 @@ RING = [
     ("minimax", "Gan2DConfig(loss='minimax')"),
     ("lsgan", "Gan2DConfig(loss='lsgan')"),
     ("wgan_gp", "Gan2DConfig(loss='wgan_gp')"),
-    ("preset collapse", "Gan2DConfig(loss='minimax', g_lr=0.005, d_lr=0.005)"),
+    ("preset collapse", "Gan2DConfig(loss='minimax', g_lr=0.008, d_lr=0.008)"),
     (
         "preset saturating",
         "Gan2DConfig(loss='minimax', d_lr=0.005, d_steps=3, num_steps=2000)",

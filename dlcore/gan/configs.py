@@ -205,7 +205,7 @@ def lab_control_values(config: Gan2DConfig) -> dict[str, Any]:
 
 PRESETS: tuple[Preset, ...] = (
     Preset("ring", Gan2DConfig(), tab="lab"),
-    Preset("collapse", Gan2DConfig(loss="minimax", g_lr=0.005, d_lr=0.005), tab="lab"),
+    Preset("collapse", Gan2DConfig(loss="minimax", g_lr=0.008, d_lr=0.008), tab="lab"),
     Preset("fix", Gan2DConfig(loss="minimax"), tab="lab"),
     Preset(
         "saturating",

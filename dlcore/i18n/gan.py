@@ -30,8 +30,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "8 个高斯分布组成的圆环，非饱和损失（默认）",
     ),
     "gan.preset.collapse": (
-        "Mode collapse: learning rates 0.005 (few modes, sharp samples)",
-        "模式崩溃：学习率 0.005（只覆盖少数模式，样本很集中）",
+        "Mode collapse: learning rates 0.008 (few modes, sharp samples)",
+        "模式崩溃：学习率 0.008（只覆盖少数模式，样本很集中）",
     ),
     "gan.preset.fix": (
         "Its fix: the same GAN with learning rates 0.001",
