@@ -208,8 +208,9 @@ def make_xla_run(G, D, g_opt, d_opt, real, gen, loss, noise, noise_dim, batch, k
     to ``XLA_CHUNK`` steps; one ``tf.function(jit_compile=True)`` then runs a
     ``tf.while_loop`` over the n ≤ ``XLA_CHUNK`` steps on those arrays, so one
     compilation serves every chunk length. The losses equal the graph loop's
-    up to float rounding (XLA fuses and reorders; rtol ≈ 1e-6 after 4,000
-    steps of the page's default). Measured in ``bench/trainer.py``.
+    up to float rounding (XLA fuses and reorders), which a GAN amplifies:
+    ≈ 1e-4 after a few hundred steps, and a long run's outcome (modes
+    covered) can differ. Speed: ``bench/trainer.py``.
     """
     d_draws, noise_batch = make_draws(gen, noise, noise_dim, batch, real.shape[0])
     size = XLA_CHUNK

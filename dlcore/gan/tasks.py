@@ -192,8 +192,8 @@ def train_gan_2d(
                 config.d_steps,
                 config.gp_weight,
             )
-            # The chunks: XLA (measured 2.3x -> ~1.5x the whole-run XLA limit
-            # in bench/trainer.py); single manual updates: the graph steps.
+            # The chunks: XLA (re-run 2.6x -> 1.4x the whole-run XLA limit,
+            # bench/trainer.py); single manual updates: the graph steps.
             _, runner.d_only, runner.g_only = core.make_steps(*args)
             runner.run = core.make_xla_run(*args)
             runner.snap = _snapshot_fn(runner.G, runner.D, config.loss)
